@@ -1,0 +1,372 @@
+//! The entries of a policy's origin list: `*`, exact origins, `scheme://*.example.com` subdomain patterns and
+//! `http://localhost:*` port wildcards. Patterns are label-aware by construction: a subdomain pattern is a
+//! host suffix that starts with a dot, so it can never match by prefix, suffix or substring.
+
+use crate::origin::{self, HostKind, Origin, OriginError};
+use crate::policy::PolicyErrorKind;
+
+/// One parsed entry of a policy's origin list.
+///
+/// ```
+/// use corsguard::{Origin, OriginPattern};
+/// let pattern = OriginPattern::parse(b"https://*.example.com").unwrap();
+/// assert!(pattern.matches(&Origin::parse(b"https://api.example.com").unwrap()));
+/// assert!(!pattern.matches(&Origin::parse(b"https://example.com").unwrap()));
+/// assert!(!pattern.matches(&Origin::parse(b"https://evilexample.com").unwrap()));
+/// assert!(!pattern.matches(&Origin::parse(b"http://api.example.com").unwrap()));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OriginPattern<'a> {
+    /// `*`: any origin (only without credentials); answered with `Access-Control-Allow-Origin: *`.
+    Any,
+    /// One exact origin.
+    Exact(Origin<'a>),
+    /// A pattern with a wildcard in the host's leftmost labels, in the port, or both.
+    Wildcard(WildcardPattern<'a>),
+}
+
+/// A subdomain pattern (`https://*.example.com`) or a port wildcard (`http://localhost:*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WildcardPattern<'a> {
+    scheme: &'a [u8],
+    /// For subdomain patterns the suffix with its leading dot (`.example.com`); otherwise the whole host.
+    host: &'a [u8],
+    subdomains: bool,
+    port: PortPattern,
+}
+
+/// The port part of a wildcard pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PortPattern {
+    /// No port: the scheme's default port.
+    Default,
+    /// Exactly this port.
+    Exact(u16),
+    /// Any port, or none (`:*`); only for loopback hosts.
+    Any,
+}
+
+/// Why an origin-list entry was refused, before the policy adds which entry it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    /// The rule the entry broke.
+    pub kind: PolicyErrorKind,
+    /// For [`PolicyErrorKind::OriginMalformed`], what exactly is malformed.
+    pub origin_error: Option<OriginError>,
+}
+
+impl PatternError {
+    const fn rule(kind: PolicyErrorKind) -> Self {
+        PatternError { kind, origin_error: None }
+    }
+
+    const fn malformed(error: OriginError) -> Self {
+        PatternError { kind: PolicyErrorKind::OriginMalformed, origin_error: Some(error) }
+    }
+}
+
+impl<'a> WildcardPattern<'a> {
+    /// The scheme the pattern requires.
+    pub const fn scheme(&self) -> &'a [u8] {
+        self.scheme
+    }
+
+    /// For subdomain patterns the required suffix with its leading dot (`.example.com`), else the host.
+    pub const fn host(&self) -> &'a [u8] {
+        self.host
+    }
+
+    /// Whether the pattern stands for one or more labels in front of [`host`](Self::host).
+    pub const fn subdomains(&self) -> bool {
+        self.subdomains
+    }
+
+    /// The port part.
+    pub const fn port(&self) -> PortPattern {
+        self.port
+    }
+
+    /// Whether a parsed origin matches this pattern.
+    pub fn matches(&self, origin: &Origin<'_>) -> bool {
+        if origin.is_null() || origin.scheme() != self.scheme || !self.port_matches(origin.port()) {
+            return false;
+        }
+        if self.subdomains {
+            origin.host_kind() == Some(HostKind::Domain) && has_label_suffix(origin.host(), self.host)
+        } else {
+            origin.host() == self.host
+        }
+    }
+
+    fn port_matches(&self, port: Option<u16>) -> bool {
+        match self.port {
+            PortPattern::Any => true,
+            PortPattern::Default => port.is_none(),
+            PortPattern::Exact(p) => port == Some(p),
+        }
+    }
+}
+
+/// `host` ends with `suffix` (which starts with a dot) and has at least one non-empty label in front of it.
+pub(crate) fn has_label_suffix(host: &[u8], suffix: &[u8]) -> bool {
+    if host.len() <= suffix.len() || !host.ends_with(suffix) {
+        return false;
+    }
+    let prefix = host.get(..host.len().wrapping_sub(suffix.len())).unwrap_or(&[]);
+    matches!(prefix.last(), Some(&b) if b != b'.')
+}
+
+impl<'a> OriginPattern<'a> {
+    /// Parses one origin-list entry and applies every rule that does not depend on the rest of the policy.
+    pub fn parse(input: &'a [u8]) -> Result<Self, PatternError> {
+        if input == b"*" {
+            return Ok(OriginPattern::Any);
+        }
+        if input == b"null" {
+            return Err(PatternError::rule(PolicyErrorKind::NullOrigin));
+        }
+        if input.len() >= 5 && input.get(..5).is_some_and(|s| s.eq_ignore_ascii_case(b"file:")) {
+            return Err(PatternError::rule(PolicyErrorKind::FileOrigin));
+        }
+        if !input.contains(&b'*') {
+            return Origin::parse(input).map(OriginPattern::Exact).map_err(PatternError::malformed);
+        }
+        let parts = match origin::split(input) {
+            Ok(parts) => parts,
+            Err(OriginError::InvalidScheme) => {
+                let scheme_end = input.iter().position(|&b| b == b':').unwrap_or(input.len());
+                let scheme = input.get(..scheme_end).unwrap_or(&[]);
+                return Err(if scheme.contains(&b'*') {
+                    PatternError::rule(PolicyErrorKind::WildcardMisplaced)
+                } else {
+                    PatternError::malformed(OriginError::InvalidScheme)
+                });
+            }
+            Err(e) => return Err(PatternError::malformed(e)),
+        };
+        let (host, subdomains) = parse_wildcard_host(parts.host)?;
+        let port = match parts.port {
+            Some(b"*") => PortPattern::Any,
+            other => match origin::check_port(parts.scheme, other).map_err(PatternError::malformed)? {
+                Some(p) => PortPattern::Exact(p),
+                None => PortPattern::Default,
+            },
+        };
+        if port == PortPattern::Any {
+            let loopback = if subdomains {
+                host == b".localhost"
+            } else {
+                origin::is_loopback_host(host, origin::check_host(host).ok())
+            };
+            if !loopback {
+                return Err(PatternError::rule(PolicyErrorKind::PortWildcardNotLoopback));
+            }
+        }
+        Ok(OriginPattern::Wildcard(WildcardPattern { scheme: parts.scheme, host, subdomains, port }))
+    }
+
+    /// Whether a parsed origin matches this entry.
+    pub fn matches(&self, origin: &Origin<'_>) -> bool {
+        match self {
+            OriginPattern::Any => true,
+            OriginPattern::Exact(exact) => exact.as_bytes() == origin.as_bytes(),
+            OriginPattern::Wildcard(w) => w.matches(origin),
+        }
+    }
+}
+
+/// Returns the host (or `.suffix` for `*.`) and whether it is a subdomain pattern.
+fn parse_wildcard_host(host: &[u8]) -> Result<(&[u8], bool), PatternError> {
+    let Some(star) = host.iter().position(|&b| b == b'*') else {
+        origin::check_host(host).map_err(PatternError::malformed)?;
+        return Ok((host, false));
+    };
+    if star != 0 {
+        // `a.*.example.com` puts the wildcard in the middle; `api-*.example.com` is not label-aware.
+        let whole_label = host.get(star.wrapping_sub(1)) == Some(&b'.')
+            && matches!(host.get(star.wrapping_add(1)), None | Some(&b'.'));
+        return Err(PatternError::rule(if whole_label {
+            PolicyErrorKind::WildcardMisplaced
+        } else {
+            PolicyErrorKind::WildcardNotLabelAware
+        }));
+    }
+    let Some(suffix) = host.get(1..) else {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardPublicSuffix));
+    };
+    if suffix.is_empty() {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardPublicSuffix));
+    }
+    let Some(domain) = suffix.strip_prefix(b".") else {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardNotLabelAware));
+    };
+    if domain.contains(&b'*') {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardMisplaced));
+    }
+    if domain.is_empty() {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardPublicSuffix));
+    }
+    if domain.first() == Some(&b'.') || domain.windows(2).any(|w| w == b"..") {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardNotLabelAware));
+    }
+    match origin::check_host(domain) {
+        Ok(HostKind::Domain) => {}
+        Ok(HostKind::Ipv4 | HostKind::Ipv6) => return Err(PatternError::rule(PolicyErrorKind::WildcardOverIp)),
+        Err(e) => return Err(PatternError::malformed(e)),
+    }
+    if is_public_suffix(domain) {
+        return Err(PatternError::rule(PolicyErrorKind::WildcardPublicSuffix));
+    }
+    Ok((suffix, true))
+}
+
+/// Single-label domains (every TLD) except `localhost`, and a built-in list of multi-label public suffixes
+/// and shared hosting domains where anyone can register a subdomain. This is a safety net for the most
+/// common mistakes, not the full Public Suffix List.
+fn is_public_suffix(domain: &[u8]) -> bool {
+    let domain = domain.strip_suffix(b".").unwrap_or(domain);
+    if !domain.contains(&b'.') {
+        return domain != b"localhost";
+    }
+    KNOWN_PUBLIC_SUFFIXES.iter().any(|s| s.as_bytes() == domain)
+}
+
+const KNOWN_PUBLIC_SUFFIXES: &[&str] = &[
+    // Second-level registries.
+    "co.uk",
+    "org.uk",
+    "me.uk",
+    "ltd.uk",
+    "plc.uk",
+    "net.uk",
+    "ac.uk",
+    "gov.uk",
+    "sch.uk",
+    "nhs.uk",
+    "com.au",
+    "net.au",
+    "org.au",
+    "edu.au",
+    "gov.au",
+    "id.au",
+    "co.nz",
+    "net.nz",
+    "org.nz",
+    "govt.nz",
+    "co.jp",
+    "ne.jp",
+    "or.jp",
+    "ac.jp",
+    "go.jp",
+    "co.kr",
+    "or.kr",
+    "ne.kr",
+    "com.br",
+    "net.br",
+    "org.br",
+    "gov.br",
+    "com.cn",
+    "net.cn",
+    "org.cn",
+    "gov.cn",
+    "edu.cn",
+    "com.tw",
+    "org.tw",
+    "com.hk",
+    "org.hk",
+    "com.sg",
+    "org.sg",
+    "com.my",
+    "co.in",
+    "net.in",
+    "org.in",
+    "gov.in",
+    "ac.in",
+    "co.za",
+    "org.za",
+    "gov.za",
+    "com.mx",
+    "org.mx",
+    "gob.mx",
+    "com.ar",
+    "com.tr",
+    "org.tr",
+    "gov.tr",
+    "com.ua",
+    "co.il",
+    "org.il",
+    "co.id",
+    "or.id",
+    "com.ph",
+    "com.vn",
+    "com.pk",
+    "com.eg",
+    "com.sa",
+    "co.th",
+    "in.th",
+    "com.pl",
+    "net.pl",
+    "org.pl",
+    "com.co",
+    "com.pe",
+    "com.ng",
+    "co.ke",
+    "eu.org",
+    "us.com",
+    "uk.com",
+    // Shared hosting where anyone can publish under a subdomain.
+    "github.io",
+    "gitlab.io",
+    "githubusercontent.com",
+    "bitbucket.io",
+    "codeberg.page",
+    "herokuapp.com",
+    "herokussl.com",
+    "vercel.app",
+    "now.sh",
+    "netlify.app",
+    "pages.dev",
+    "workers.dev",
+    "web.app",
+    "firebaseapp.com",
+    "appspot.com",
+    "azurewebsites.net",
+    "azurestaticapps.net",
+    "cloudapp.net",
+    "cloudfront.net",
+    "amazonaws.com",
+    "s3.amazonaws.com",
+    "elasticbeanstalk.com",
+    "blogspot.com",
+    "wordpress.com",
+    "glitch.me",
+    "repl.co",
+    "replit.dev",
+    "replit.app",
+    "fly.dev",
+    "onrender.com",
+    "ngrok.io",
+    "ngrok.app",
+    "ngrok-free.app",
+    "surge.sh",
+    "pythonanywhere.com",
+    "readthedocs.io",
+    "deno.dev",
+    "translate.goog",
+    "trycloudflare.com",
+    "loca.lt",
+    "r2.dev",
+    "supabase.co",
+    "railway.app",
+    "up.railway.app",
+    "run.app",
+    "a.run.app",
+    "cloudfunctions.net",
+    "ondigitalocean.app",
+    "webflow.io",
+    "wixsite.com",
+    "myshopify.com",
+    "squarespace.com",
+    "neocities.org",
+    "tumblr.com",
+];

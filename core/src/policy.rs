@@ -1,0 +1,783 @@
+//! The policy: what a server allows, validated once when it is built. Every security rule refuses a bad
+//! policy with a typed [`PolicyError`] that names the setting, the entry and what to change; everything the
+//! decision needs (joined header values, max-age digits, the origin index) is prepared here, once.
+
+use heapless::Vec;
+
+use crate::bytes::{cmp_ignore_case, is_token};
+use crate::hash;
+use crate::index::{self, EntryKind, Index, MAX_ORIGINS};
+use crate::origin::{self, OriginError};
+use crate::pattern::{OriginPattern, PortPattern};
+
+/// Capacity of the prepared `Access-Control-Allow-Methods` value, in bytes.
+pub const MAX_METHODS_LEN: usize = 256;
+/// Capacity of the prepared `Access-Control-Allow-Headers` and `Access-Control-Expose-Headers` values.
+pub const MAX_HEADER_LIST_LEN: usize = 1024;
+/// Most entries in the methods list.
+pub const MAX_METHODS: usize = 32;
+/// Most entries in the allowed or exposed header lists.
+pub const MAX_HEADER_NAMES: usize = 64;
+/// Longest method or header name a policy may list, and longest `Access-Control-Request-Method` accepted.
+pub const MAX_TOKEN_LEN: usize = 64;
+/// The largest `Access-Control-Max-Age` a policy may set (Firefox's cap; Chromium caps at 7200, WebKit at 600).
+pub const MAX_MAX_AGE: u32 = 86_400;
+/// The highest value the request caps may be raised to.
+pub const MAX_REQUEST_HEADERS_LEN_CAP: usize = 65_536;
+/// The highest value the requested-header count cap may be raised to.
+pub const MAX_REQUEST_HEADERS_COUNT_CAP: usize = 1024;
+
+/// Which methods a preflight may ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Methods<'a> {
+    /// Exactly these methods (case-sensitive, as the Fetch standard compares them).
+    List(&'a [&'a str]),
+    /// Any method except the forbidden CONNECT, TRACE and TRACK.
+    Any,
+}
+
+/// Which request headers a preflight may ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestHeaders<'a> {
+    /// Exactly these header names (case-insensitive).
+    List(&'a [&'a str]),
+    /// Any header name except `Authorization`, which `*` never covers.
+    Any,
+    /// Any header name, `Authorization` included.
+    AnyWithAuthorization,
+}
+
+/// Which response headers an actual response exposes to the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExposedHeaders<'a> {
+    /// Exactly these header names.
+    List(&'a [&'a str]),
+    /// Every header (`*`); not expressible with credentials, so refused with them.
+    Any,
+}
+
+/// The plain data a [`Policy`] is built from. Every field is public and `const`-constructible, so a
+/// configuration can live in a `static`:
+///
+/// ```
+/// use corsguard::{Methods, PolicyConfig, RequestHeaders};
+/// static CONFIG: PolicyConfig<'static> = PolicyConfig {
+///     credentials: true,
+///     methods: Methods::List(&["GET", "POST", "DELETE"]),
+///     request_headers: RequestHeaders::List(&["content-type", "authorization"]),
+///     max_age: Some(600),
+///     ..PolicyConfig::new(&["https://app.example.com", "https://*.example.com"])
+/// };
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyConfig<'a> {
+    /// Allowed origins: exact origins, `scheme://*.domain` patterns, `http://localhost:*`, or `*` alone.
+    pub origins: &'a [&'a str],
+    /// Whether to allow credentialed requests (`Access-Control-Allow-Credentials: true`).
+    pub credentials: bool,
+    /// Methods a preflight may ask for. Default: `GET`, `HEAD`, `POST`.
+    pub methods: Methods<'a>,
+    /// Request headers a preflight may ask for. Default: none.
+    pub request_headers: RequestHeaders<'a>,
+    /// Response headers exposed to the page. Default: none (the CORS-safelisted ones always are).
+    pub exposed_headers: ExposedHeaders<'a>,
+    /// `Access-Control-Max-Age` in seconds, 0 to 86400; `None` leaves the browser's default (5 s).
+    pub max_age: Option<u32>,
+    /// Status of an allowed preflight, 200 to 299. Default 204.
+    pub preflight_success_status: u16,
+    /// Status of a denied preflight, 200 to 299 or 400 to 599. Default 403.
+    pub preflight_failure_status: u16,
+    /// Answer `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`.
+    /// Default off.
+    pub private_network: bool,
+    /// Allow non-HTTPS origins (other than loopback ones) together with credentials. Default off.
+    pub allow_insecure_origins_with_credentials: bool,
+    /// Longest `Origin` value considered, after trimming. Default 512, at most 4096.
+    pub max_origin_len: usize,
+    /// Most bytes of `Access-Control-Request-Headers`, all lines together. Default 2048.
+    pub max_request_headers_len: usize,
+    /// Most names in `Access-Control-Request-Headers`, all lines together. Default 64.
+    pub max_request_headers_count: usize,
+}
+
+impl<'a> PolicyConfig<'a> {
+    /// A configuration allowing `origins` with every other setting at its secure default.
+    pub const fn new(origins: &'a [&'a str]) -> Self {
+        PolicyConfig {
+            origins,
+            credentials: false,
+            methods: Methods::List(&["GET", "HEAD", "POST"]),
+            request_headers: RequestHeaders::List(&[]),
+            exposed_headers: ExposedHeaders::List(&[]),
+            max_age: None,
+            preflight_success_status: 204,
+            preflight_failure_status: 403,
+            private_network: false,
+            allow_insecure_origins_with_credentials: false,
+            max_origin_len: 512,
+            max_request_headers_len: 2048,
+            max_request_headers_count: 64,
+        }
+    }
+}
+
+/// The setting a [`PolicyError`] is about. Stable numeric codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Setting {
+    /// [`PolicyConfig::origins`].
+    Origins = 1,
+    /// [`PolicyConfig::credentials`].
+    Credentials = 2,
+    /// [`PolicyConfig::methods`].
+    Methods = 3,
+    /// [`PolicyConfig::request_headers`].
+    RequestHeaders = 4,
+    /// [`PolicyConfig::exposed_headers`].
+    ExposedHeaders = 5,
+    /// [`PolicyConfig::max_age`].
+    MaxAge = 6,
+    /// [`PolicyConfig::preflight_success_status`].
+    PreflightSuccessStatus = 7,
+    /// [`PolicyConfig::preflight_failure_status`].
+    PreflightFailureStatus = 8,
+    /// [`PolicyConfig::max_origin_len`].
+    MaxOriginLen = 9,
+    /// [`PolicyConfig::max_request_headers_len`].
+    MaxRequestHeadersLen = 10,
+    /// [`PolicyConfig::max_request_headers_count`].
+    MaxRequestHeadersCount = 11,
+    /// The index slots passed to [`Policy::build`].
+    Index = 12,
+}
+
+impl Setting {
+    /// The stable numeric code.
+    pub const fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The setting's name as in [`PolicyConfig`].
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Origins => "origins",
+            Self::Credentials => "credentials",
+            Self::Methods => "methods",
+            Self::RequestHeaders => "request_headers",
+            Self::ExposedHeaders => "exposed_headers",
+            Self::MaxAge => "max_age",
+            Self::PreflightSuccessStatus => "preflight_success_status",
+            Self::PreflightFailureStatus => "preflight_failure_status",
+            Self::MaxOriginLen => "max_origin_len",
+            Self::MaxRequestHeadersLen => "max_request_headers_len",
+            Self::MaxRequestHeadersCount => "max_request_headers_count",
+            Self::Index => "index",
+        }
+    }
+}
+
+/// Why a policy was refused. Stable numeric codes, never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyErrorKind {
+    /// The origin list is empty.
+    NoOrigins = 1,
+    /// An origin is not a serialized origin; see [`PolicyError::origin_error`].
+    OriginMalformed = 2,
+    /// `null` is listed.
+    NullOrigin = 3,
+    /// A `file:` origin is listed.
+    FileOrigin = 4,
+    /// The same origin or pattern is listed twice.
+    DuplicateOrigin = 5,
+    /// `*` together with credentials.
+    AnyOriginWithCredentials = 6,
+    /// `*` together with other origins.
+    AnyOriginMixed = 7,
+    /// A non-HTTPS, non-loopback origin together with credentials.
+    InsecureOriginWithCredentials = 8,
+    /// A `*.` wildcard over a public suffix or a single-label domain.
+    WildcardPublicSuffix = 9,
+    /// A wildcard that is not a whole leftmost label (`*example.com`, `api-*.example.com`).
+    WildcardNotLabelAware = 10,
+    /// A wildcard anywhere but the leftmost label or the port (`a.*.example.com`, `*://example.com`).
+    WildcardMisplaced = 11,
+    /// A `*.` wildcard over an IP address.
+    WildcardOverIp = 12,
+    /// A port wildcard on a host that is not loopback.
+    PortWildcardNotLoopback = 13,
+    /// A method that is not an HTTP token, or too long.
+    MethodInvalid = 14,
+    /// CONNECT, TRACE or TRACK.
+    MethodForbidden = 15,
+    /// A non-uppercase spelling of a method browsers uppercase (`get`, `Delete`).
+    MethodNotNormalized = 16,
+    /// The same method twice.
+    DuplicateMethod = 17,
+    /// `*` inside a list instead of the `Any` setting.
+    WildcardInList = 18,
+    /// A header name that is not an HTTP token, or too long.
+    HeaderInvalid = 19,
+    /// A header name browsers never send (request) or never expose (response), such as `Cookie`.
+    HeaderForbidden = 20,
+    /// The same header name twice (case-insensitively).
+    DuplicateHeader = 21,
+    /// Expose any header (`*`) together with credentials.
+    ExposeAnyWithCredentials = 22,
+    /// Max-age above 86400.
+    MaxAgeOutOfRange = 23,
+    /// A preflight status outside its allowed range.
+    StatusOutOfRange = 24,
+    /// A request cap outside its allowed range.
+    CapOutOfRange = 25,
+    /// A list whose joined value is longer than its capacity.
+    ListTooLong = 26,
+    /// More entries than a list can hold.
+    TooManyEntries = 27,
+    /// Fewer index slots than [`crate::index_len`] asks for.
+    IndexTooSmall = 28,
+    /// An origin longer than [`PolicyConfig::max_origin_len`], so it could never match.
+    OriginLongerThanCap = 29,
+}
+
+impl PolicyErrorKind {
+    /// The stable numeric code.
+    pub const fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// What is wrong and what to change, in one line.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::NoOrigins => "no origins are listed: list the exact origins to allow (or \"*\" for a public resource)",
+            Self::OriginMalformed => "not a serialized origin: write scheme://host[:port] exactly as a browser sends it (lowercase, no path, no default port)",
+            Self::NullOrigin => "\"null\" is sent by sandboxed pages, data: URLs and redirects and can be forged by anyone: remove it",
+            Self::FileOrigin => "file: pages send the origin \"null\", which anyone can forge: remove it",
+            Self::DuplicateOrigin => "this origin or pattern is listed twice: remove one",
+            Self::AnyOriginWithCredentials => "\"*\" cannot be combined with credentials: list the exact origins, or turn credentials off",
+            Self::AnyOriginMixed => "\"*\" already allows every origin: remove either \"*\" or the other origins",
+            Self::InsecureOriginWithCredentials => "a non-https origin with credentials lets any network attacker read credentialed responses: use https, or set allow_insecure_origins_with_credentials",
+            Self::WildcardPublicSuffix => "a wildcard over a public suffix lets anyone register a matching origin: put your own registrable domain after \"*.\"",
+            Self::WildcardNotLabelAware => "a wildcard must be a whole leftmost label: write scheme://*.example.com",
+            Self::WildcardMisplaced => "a wildcard may only be the leftmost label (scheme://*.example.com) or the port of a loopback host (http://localhost:*)",
+            Self::WildcardOverIp => "IP addresses have no subdomains: list the exact origin",
+            Self::PortWildcardNotLoopback => "a port wildcard is only for development hosts (localhost, *.localhost, 127.0.0.1, [::1]): list the exact ports",
+            Self::MethodInvalid => "a method must be an HTTP token of at most 64 bytes",
+            Self::MethodForbidden => "CONNECT, TRACE and TRACK are forbidden methods: remove it",
+            Self::MethodNotNormalized => "browsers uppercase DELETE, GET, HEAD, OPTIONS, POST and PUT: write the method in uppercase",
+            Self::DuplicateMethod => "this method is listed twice: remove one",
+            Self::WildcardInList => "\"*\" inside a list is a literal name to browsers: use the Any setting instead",
+            Self::HeaderInvalid => "a header name must be an HTTP token of at most 64 bytes",
+            Self::HeaderForbidden => "browsers never send (or never expose) this header through CORS: remove it",
+            Self::DuplicateHeader => "this header name is listed twice (names are case-insensitive): remove one",
+            Self::ExposeAnyWithCredentials => "\"*\" in Access-Control-Expose-Headers is a literal name under credentials: list the headers to expose",
+            Self::MaxAgeOutOfRange => "max-age must be 0 to 86400 seconds (browsers cap it lower: Chromium 7200, WebKit 600)",
+            Self::StatusOutOfRange => "an allowed preflight needs a 2xx status; a denied one a 2xx, 4xx or 5xx (never a redirect)",
+            Self::CapOutOfRange => "the cap is outside its range: origins 1..=4096 bytes, request headers 1..=65536 bytes and 1..=1024 names",
+            Self::ListTooLong => "the joined list is longer than corsguard's fixed capacity: shorten the list",
+            Self::TooManyEntries => "the list has more entries than corsguard's fixed capacity: shorten the list",
+            Self::IndexTooSmall => "the index has too few slots: pass at least corsguard::index_len(origins.len()) slots",
+            Self::OriginLongerThanCap => "this origin is longer than max_origin_len, so it could never match: raise the cap",
+        }
+    }
+}
+
+/// A refused policy: which rule, which setting, which entry, and what to change.
+///
+/// ```
+/// use corsguard::{Policy, PolicyConfig, PolicyErrorKind, Setting};
+/// let config = PolicyConfig { credentials: true, ..PolicyConfig::new(&["*"]) };
+/// let mut index = [0u32; 2];
+/// let error = Policy::build(&config, &mut index).unwrap_err();
+/// assert_eq!(error.kind, PolicyErrorKind::AnyOriginWithCredentials);
+/// assert_eq!(error.setting, Setting::Origins);
+/// assert_eq!(error.index, Some(0));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyError {
+    /// The rule that was broken.
+    pub kind: PolicyErrorKind,
+    /// The setting that breaks it.
+    pub setting: Setting,
+    /// The position of the offending entry in its list, when the setting is a list.
+    pub index: Option<usize>,
+    /// For [`PolicyErrorKind::OriginMalformed`], what exactly is malformed.
+    pub origin_error: Option<OriginError>,
+}
+
+impl PolicyError {
+    const fn new(kind: PolicyErrorKind, setting: Setting, index: Option<usize>) -> Self {
+        PolicyError { kind, setting, index, origin_error: None }
+    }
+
+    /// The stable numeric code of [`kind`](Self::kind).
+    pub const fn code(&self) -> u32 {
+        self.kind.code()
+    }
+
+    /// What is wrong and what to change.
+    pub const fn message(&self) -> &'static str {
+        self.kind.message()
+    }
+}
+
+impl core::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "corsguard policy error {} in `{}`", self.kind.code(), self.setting.name())?;
+        if let Some(i) = self.index {
+            write!(f, "[{i}]")?;
+        }
+        write!(f, ": {}", self.kind.message())?;
+        if let Some(e) = self.origin_error {
+            write!(f, " ({e})")?;
+        }
+        Ok(())
+    }
+}
+
+/// How preflights' methods are checked and answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MethodRule {
+    List,
+    Any,
+}
+
+/// How preflights' requested headers are checked and answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeaderRule {
+    List,
+    Any { authorization: bool },
+}
+
+/// A `(start, len)` span into one of the prepared buffers.
+pub(crate) type Span = (u16, u16);
+
+pub(crate) const KIND_SUBDOMAINS: u64 = 1;
+pub(crate) const KIND_HOST_ANY_PORT: u64 = 2;
+pub(crate) const PORT_KEY_ANY: u64 = 0x1_0000;
+pub(crate) const SEED_EXACT: u64 = 0x243f_6a88_85a3_08d3;
+pub(crate) const SEED_SCHEME: u64 = 0x1319_8a2e_0370_7344;
+
+pub(crate) fn port_key(port: Option<u16>) -> u64 {
+    port.map_or(0, u64::from)
+}
+
+/// A validated policy, ready to [`decide`](Policy::decide). Immutable and `Sync`: share one across threads.
+///
+/// It borrows the configuration's strings and the index slots, and owns the prepared header values, so it
+/// needs no allocator. Build it once at start-up:
+///
+/// ```
+/// use corsguard::{Policy, PolicyConfig};
+/// static ORIGINS: &[&str] = &["https://app.example.com", "https://*.example.org"];
+/// let mut index = [0u32; corsguard::index_len(2)];
+/// let policy = Policy::build(&PolicyConfig::new(ORIGINS), &mut index).unwrap();
+/// # let _ = policy;
+/// ```
+#[derive(Clone, Debug)]
+pub struct Policy<'a> {
+    pub(crate) origins: &'a [&'a str],
+    pub(crate) index: Index<'a>,
+    pub(crate) any_origin: bool,
+    pub(crate) has_exact: bool,
+    pub(crate) has_subdomain_patterns: bool,
+    pub(crate) has_host_patterns: bool,
+    /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
+    pub(crate) suffix_lens: [u64; 4],
+    pub(crate) credentials: bool,
+    pub(crate) method_rule: MethodRule,
+    pub(crate) methods: Vec<u8, MAX_METHODS_LEN>,
+    pub(crate) method_spans: Vec<Span, MAX_METHODS>,
+    pub(crate) header_rule: HeaderRule,
+    /// Lowercase, sorted, joined with ", ".
+    pub(crate) allow_headers: Vec<u8, MAX_HEADER_LIST_LEN>,
+    pub(crate) header_spans: Vec<Span, MAX_HEADER_NAMES>,
+    pub(crate) expose_any: bool,
+    pub(crate) expose_headers: Vec<u8, MAX_HEADER_LIST_LEN>,
+    pub(crate) max_age: Vec<u8, 5>,
+    pub(crate) success_status: u16,
+    pub(crate) failure_status: u16,
+    pub(crate) private_network: bool,
+    pub(crate) max_origin_len: usize,
+    pub(crate) max_request_headers_len: usize,
+    pub(crate) max_request_headers_count: usize,
+}
+
+impl<'a> Policy<'a> {
+    /// Validates `config` and prepares everything a decision needs. `index` must hold at least
+    /// [`crate::index_len`]`(config.origins.len())` slots; its contents are overwritten.
+    pub fn build(config: &PolicyConfig<'a>, index: &'a mut [u32]) -> Result<Self, PolicyError> {
+        check_caps(config)?;
+        check_statuses(config)?;
+        let max_age = prepare_max_age(config.max_age)?;
+        let (method_rule, methods, method_spans) = prepare_methods(config.methods)?;
+        let (header_rule, allow_headers, header_spans) = prepare_request_headers(config.request_headers)?;
+        let (expose_any, expose_headers) = prepare_exposed_headers(config.exposed_headers, config.credentials)?;
+
+        let mut policy = Policy {
+            origins: config.origins,
+            index: Index::new(&[]),
+            any_origin: false,
+            has_exact: false,
+            has_subdomain_patterns: false,
+            has_host_patterns: false,
+            suffix_lens: [0; 4],
+            credentials: config.credentials,
+            method_rule,
+            methods,
+            method_spans,
+            header_rule,
+            allow_headers,
+            header_spans,
+            expose_any,
+            expose_headers,
+            max_age,
+            success_status: config.preflight_success_status,
+            failure_status: config.preflight_failure_status,
+            private_network: config.private_network,
+            max_origin_len: config.max_origin_len,
+            max_request_headers_len: config.max_request_headers_len,
+            max_request_headers_count: config.max_request_headers_count,
+        };
+        let slots = policy.index_origins(config, index)?;
+        policy.index = Index::new(slots);
+        Ok(policy)
+    }
+
+    /// Parses, checks and indexes every origin-list entry; returns the part of `index` in use.
+    fn index_origins(&mut self, config: &PolicyConfig<'a>, index: &'a mut [u32]) -> Result<&'a [u32], PolicyError> {
+        let origins = config.origins;
+        let at = |i: usize, kind: PolicyErrorKind| PolicyError::new(kind, Setting::Origins, Some(i));
+        if origins.is_empty() {
+            return Err(PolicyError::new(PolicyErrorKind::NoOrigins, Setting::Origins, None));
+        }
+        if origins.len() > MAX_ORIGINS {
+            return Err(PolicyError::new(PolicyErrorKind::TooManyEntries, Setting::Origins, None));
+        }
+        let needed = index::index_len(origins.len());
+        // Use the largest power of two the caller gave: more room, shorter probes.
+        let usable = if index.len() >= needed { prev_power_of_two(index.len()) } else { 0 };
+        if usable < needed {
+            return Err(PolicyError::new(PolicyErrorKind::IndexTooSmall, Setting::Index, None));
+        }
+        let slots = index.get_mut(..usable).unwrap_or(&mut []);
+        slots.fill(0);
+
+        for (i, entry) in origins.iter().enumerate() {
+            let bytes = entry.as_bytes();
+            let pattern = OriginPattern::parse(bytes).map_err(|e| PolicyError {
+                kind: e.kind,
+                setting: Setting::Origins,
+                index: Some(i),
+                origin_error: e.origin_error,
+            })?;
+            if bytes.len() > config.max_origin_len && pattern != OriginPattern::Any {
+                return Err(at(i, PolicyErrorKind::OriginLongerThanCap));
+            }
+            let (hash, kind) = match pattern {
+                OriginPattern::Any => {
+                    if config.credentials {
+                        return Err(at(i, PolicyErrorKind::AnyOriginWithCredentials));
+                    }
+                    if origins.len() > 1 {
+                        return Err(at(i, PolicyErrorKind::AnyOriginMixed));
+                    }
+                    self.any_origin = true;
+                    continue;
+                }
+                OriginPattern::Exact(origin) => {
+                    if config.credentials && !config.allow_insecure_origins_with_credentials {
+                        check_secure(origin.scheme(), origin.is_loopback()).map_err(|k| at(i, k))?;
+                    }
+                    self.has_exact = true;
+                    (hash::hash_bytes(SEED_EXACT, bytes), EntryKind::Exact)
+                }
+                OriginPattern::Wildcard(w) => {
+                    if config.credentials && !config.allow_insecure_origins_with_credentials {
+                        let host = w.host();
+                        let loopback = if w.subdomains() {
+                            host == b".localhost"
+                        } else {
+                            origin::is_loopback_host(host, origin::check_host(host).ok())
+                        };
+                        check_secure(w.scheme(), loopback).map_err(|k| at(i, k))?;
+                    }
+                    let scheme_hash = hash::hash_bytes(SEED_SCHEME, w.scheme());
+                    let port = match w.port() {
+                        PortPattern::Any => PORT_KEY_ANY,
+                        PortPattern::Default => 0,
+                        PortPattern::Exact(p) => u64::from(p),
+                    };
+                    let kind = if w.subdomains() {
+                        self.has_subdomain_patterns = true;
+                        let len = w.host().len() & 0xff;
+                        if let Some(word) = self.suffix_lens.get_mut(len >> 6) {
+                            *word |= 1u64 << (len & 63);
+                        }
+                        KIND_SUBDOMAINS
+                    } else {
+                        self.has_host_patterns = true;
+                        KIND_HOST_ANY_PORT
+                    };
+                    let h = hash::pattern_key(kind, scheme_hash, hash::hash_suffix(w.host()), port);
+                    (h, EntryKind::Pattern)
+                }
+            };
+            let frozen = Index::new(slots);
+            if frozen.candidates(hash, kind).any(|j| origins.get(j).is_some_and(|other| other.as_bytes() == bytes)) {
+                return Err(at(i, PolicyErrorKind::DuplicateOrigin));
+            }
+            if !index::insert(slots, hash, kind, i) {
+                return Err(PolicyError::new(PolicyErrorKind::IndexTooSmall, Setting::Index, None));
+            }
+        }
+        Ok(slots)
+    }
+
+    /// Whether credentials are allowed.
+    pub const fn credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// Whether the policy allows any origin (`*`).
+    pub const fn allows_any_origin(&self) -> bool {
+        self.any_origin
+    }
+}
+
+fn prev_power_of_two(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        1usize.checked_shl(usize::BITS.wrapping_sub(1).wrapping_sub(n.leading_zeros())).unwrap_or(0)
+    }
+}
+
+fn check_secure(scheme: &[u8], loopback: bool) -> Result<(), PolicyErrorKind> {
+    if scheme == b"https" || scheme == b"wss" || loopback {
+        Ok(())
+    } else {
+        Err(PolicyErrorKind::InsecureOriginWithCredentials)
+    }
+}
+
+fn check_caps(config: &PolicyConfig<'_>) -> Result<(), PolicyError> {
+    let err = |setting| PolicyError::new(PolicyErrorKind::CapOutOfRange, setting, None);
+    if !(1..=origin::MAX_ORIGIN_LEN).contains(&config.max_origin_len) {
+        return Err(err(Setting::MaxOriginLen));
+    }
+    if !(1..=MAX_REQUEST_HEADERS_LEN_CAP).contains(&config.max_request_headers_len) {
+        return Err(err(Setting::MaxRequestHeadersLen));
+    }
+    if !(1..=MAX_REQUEST_HEADERS_COUNT_CAP).contains(&config.max_request_headers_count) {
+        return Err(err(Setting::MaxRequestHeadersCount));
+    }
+    Ok(())
+}
+
+fn check_statuses(config: &PolicyConfig<'_>) -> Result<(), PolicyError> {
+    if !(200..=299).contains(&config.preflight_success_status) {
+        return Err(PolicyError::new(PolicyErrorKind::StatusOutOfRange, Setting::PreflightSuccessStatus, None));
+    }
+    let failure = config.preflight_failure_status;
+    if !((200..=299).contains(&failure) || (400..=599).contains(&failure)) {
+        return Err(PolicyError::new(PolicyErrorKind::StatusOutOfRange, Setting::PreflightFailureStatus, None));
+    }
+    Ok(())
+}
+
+fn prepare_max_age(max_age: Option<u32>) -> Result<Vec<u8, 5>, PolicyError> {
+    let mut digits = Vec::new();
+    let Some(mut value) = max_age else {
+        return Ok(digits);
+    };
+    if value > MAX_MAX_AGE {
+        return Err(PolicyError::new(PolicyErrorKind::MaxAgeOutOfRange, Setting::MaxAge, None));
+    }
+    let mut reversed = [0u8; 5];
+    let mut n = 0usize;
+    loop {
+        if let Some(slot) = reversed.get_mut(n) {
+            *slot = b'0'.wrapping_add((value % 10) as u8);
+        }
+        n = n.wrapping_add(1);
+        value /= 10;
+        if value == 0 || n >= reversed.len() {
+            break;
+        }
+    }
+    for &d in reversed.iter().take(n).rev() {
+        let _ = digits.push(d);
+    }
+    Ok(digits)
+}
+
+/// The six methods the Fetch standard normalizes to uppercase.
+const NORMALIZED_METHODS: [&[u8]; 6] = [b"DELETE", b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT"];
+
+pub(crate) fn is_forbidden_method(method: &[u8]) -> bool {
+    [&b"CONNECT"[..], b"TRACE", b"TRACK"].iter().any(|m| m.eq_ignore_ascii_case(method))
+}
+
+type Prepared<const N: usize, const S: usize> = (Vec<u8, N>, Vec<Span, S>);
+
+fn prepare_methods(
+    methods: Methods<'_>,
+) -> Result<(MethodRule, Vec<u8, MAX_METHODS_LEN>, Vec<Span, MAX_METHODS>), PolicyError> {
+    let list = match methods {
+        Methods::Any => return Ok((MethodRule::Any, Vec::new(), Vec::new())),
+        Methods::List(list) => list,
+    };
+    let err = |kind, i| PolicyError::new(kind, Setting::Methods, Some(i));
+    if list.len() > MAX_METHODS {
+        return Err(PolicyError::new(PolicyErrorKind::TooManyEntries, Setting::Methods, None));
+    }
+    for (i, m) in list.iter().enumerate() {
+        let m = m.as_bytes();
+        if m == b"*" {
+            return Err(err(PolicyErrorKind::WildcardInList, i));
+        }
+        if !is_token(m) || m.len() > MAX_TOKEN_LEN {
+            return Err(err(PolicyErrorKind::MethodInvalid, i));
+        }
+        if is_forbidden_method(m) {
+            return Err(err(PolicyErrorKind::MethodForbidden, i));
+        }
+        if NORMALIZED_METHODS.iter().any(|n| n.eq_ignore_ascii_case(m) && *n != m) {
+            return Err(err(PolicyErrorKind::MethodNotNormalized, i));
+        }
+        if list.iter().take(i).any(|other| other.as_bytes() == m) {
+            return Err(err(PolicyErrorKind::DuplicateMethod, i));
+        }
+    }
+    let (joined, spans) = join::<MAX_METHODS_LEN, MAX_METHODS>(list.iter().map(|m| m.as_bytes()), false)
+        .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::Methods, None))?;
+    Ok((MethodRule::List, joined, spans))
+}
+
+/// Request headers browsers never list in `Access-Control-Request-Headers` (Fetch "forbidden request-header").
+fn is_forbidden_request_header(name: &[u8]) -> bool {
+    const NAMES: &[&[u8]] = &[
+        b"accept-charset",
+        b"accept-encoding",
+        b"access-control-request-headers",
+        b"access-control-request-method",
+        b"access-control-request-private-network",
+        b"connection",
+        b"content-length",
+        b"cookie",
+        b"cookie2",
+        b"date",
+        b"dnt",
+        b"expect",
+        b"host",
+        b"keep-alive",
+        b"origin",
+        b"referer",
+        b"set-cookie",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"via",
+    ];
+    let starts_with = |prefix: &[u8]| name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) || starts_with(b"proxy-") || starts_with(b"sec-")
+}
+
+/// Response headers browsers never expose (Fetch "forbidden response-header name").
+fn is_forbidden_response_header(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"set-cookie") || name.eq_ignore_ascii_case(b"set-cookie2")
+}
+
+fn check_header_list(list: &[&str], setting: Setting, forbidden: fn(&[u8]) -> bool) -> Result<(), PolicyError> {
+    let err = |kind, i| PolicyError::new(kind, setting, Some(i));
+    if list.len() > MAX_HEADER_NAMES {
+        return Err(PolicyError::new(PolicyErrorKind::TooManyEntries, setting, None));
+    }
+    for (i, h) in list.iter().enumerate() {
+        let h = h.as_bytes();
+        if h == b"*" {
+            return Err(err(PolicyErrorKind::WildcardInList, i));
+        }
+        if !is_token(h) || h.len() > MAX_TOKEN_LEN {
+            return Err(err(PolicyErrorKind::HeaderInvalid, i));
+        }
+        if forbidden(h) {
+            return Err(err(PolicyErrorKind::HeaderForbidden, i));
+        }
+        if list.iter().take(i).any(|other| other.as_bytes().eq_ignore_ascii_case(h)) {
+            return Err(err(PolicyErrorKind::DuplicateHeader, i));
+        }
+    }
+    Ok(())
+}
+
+fn prepare_request_headers(
+    headers: RequestHeaders<'_>,
+) -> Result<(HeaderRule, Vec<u8, MAX_HEADER_LIST_LEN>, Vec<Span, MAX_HEADER_NAMES>), PolicyError> {
+    let list = match headers {
+        RequestHeaders::Any => return Ok((HeaderRule::Any { authorization: false }, Vec::new(), Vec::new())),
+        RequestHeaders::AnyWithAuthorization => {
+            return Ok((HeaderRule::Any { authorization: true }, Vec::new(), Vec::new()))
+        }
+        RequestHeaders::List(list) => list,
+    };
+    check_header_list(list, Setting::RequestHeaders, is_forbidden_request_header)?;
+    // Sorted lowercase, so a requested name is found by binary search whatever its case.
+    let mut order: Vec<&[u8], MAX_HEADER_NAMES> = Vec::new();
+    for h in list {
+        let _ = order.push(h.as_bytes());
+    }
+    order.sort_unstable_by(|a, b| {
+        let mut lower = [0u8; MAX_TOKEN_LEN];
+        for (slot, byte) in lower.iter_mut().zip(b.iter()) {
+            *slot = byte.to_ascii_lowercase();
+        }
+        cmp_ignore_case(a, lower.get(..b.len()).unwrap_or(&[]))
+    });
+    let (joined, spans): Prepared<MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES> = join(order.iter().copied(), true)
+        .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::RequestHeaders, None))?;
+    Ok((HeaderRule::List, joined, spans))
+}
+
+fn prepare_exposed_headers(
+    headers: ExposedHeaders<'_>,
+    credentials: bool,
+) -> Result<(bool, Vec<u8, MAX_HEADER_LIST_LEN>), PolicyError> {
+    let list = match headers {
+        ExposedHeaders::Any if credentials => {
+            return Err(PolicyError::new(PolicyErrorKind::ExposeAnyWithCredentials, Setting::ExposedHeaders, None))
+        }
+        ExposedHeaders::Any => return Ok((true, Vec::new())),
+        ExposedHeaders::List(list) => list,
+    };
+    check_header_list(list, Setting::ExposedHeaders, is_forbidden_response_header)?;
+    let (joined, _): Prepared<MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES> = join(list.iter().map(|h| h.as_bytes()), false)
+        .ok_or(PolicyError::new(
+        PolicyErrorKind::ListTooLong,
+        Setting::ExposedHeaders,
+        None,
+    ))?;
+    Ok((false, joined))
+}
+
+/// Joins tokens with ", " into a fixed buffer, recording each token's span; `None` when it does not fit.
+fn join<'t, const N: usize, const S: usize>(
+    items: impl Iterator<Item = &'t [u8]>,
+    lowercase: bool,
+) -> Option<Prepared<N, S>> {
+    let mut joined: Vec<u8, N> = Vec::new();
+    let mut spans: Vec<Span, S> = Vec::new();
+    for item in items {
+        if !joined.is_empty() {
+            joined.extend_from_slice(b", ").ok()?;
+        }
+        let start = u16::try_from(joined.len()).ok()?;
+        for &b in item {
+            joined.push(if lowercase { b.to_ascii_lowercase() } else { b }).ok()?;
+        }
+        spans.push((start, u16::try_from(item.len()).ok()?)).ok()?;
+    }
+    Some((joined, spans))
+}
