@@ -72,3 +72,8 @@ pub use policy::{
     ExposedHeaders, Methods, Policy, PolicyConfig, PolicyError, PolicyErrorKind, RequestHeaders, Setting,
     MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES, MAX_MAX_AGE, MAX_METHODS, MAX_METHODS_LEN, MAX_TOKEN_LEN,
 };
+
+/// The README's Rust examples, compiled and run as doc tests so the documented usage cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
