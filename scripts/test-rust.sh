@@ -20,5 +20,6 @@ echo "--- cargo build -p corsguard --lib (the core is #![no_std]: any use of std
 cargo build -p corsguard --lib --locked
 echo "--- cargo test (workspace default members, including doc tests)"
 cargo test --locked
-echo "--- cargo run --example demo"
+echo "--- the demos: decisions, and a real HTTP server answering real requests over loopback"
 cargo run -q --locked -p corsguard --example demo > /dev/null
+cargo run -q --locked -p corsguard --example server -- --demo > /dev/null
