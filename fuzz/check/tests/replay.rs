@@ -1,0 +1,80 @@
+//! Corpus replay: every committed corpus file through the same check its fuzz target runs, on stable.
+//! A fuzzing find is fixed, its input kept in `fuzz/corpus/<target>/`, and from then on this test holds it.
+
+use std::path::PathBuf;
+
+fn replay(target: &str, check: fn(&[u8])) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus").join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("corpus entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no corpus for {target}");
+    for file in &files {
+        let data = std::fs::read(file).expect("corpus file");
+        let outcome = std::panic::catch_unwind(|| check(&data));
+        assert!(outcome.is_ok(), "{target}: {} fails its check", file.display());
+    }
+    eprintln!("{target}: replayed {} corpus files", files.len());
+}
+
+#[test]
+fn origin() {
+    replay("origin", corsguard_fuzz_check::check_origin);
+}
+
+#[test]
+fn pattern() {
+    replay("pattern", corsguard_fuzz_check::check_pattern);
+}
+
+#[test]
+fn method() {
+    replay("method", corsguard_fuzz_check::check_method);
+}
+
+#[test]
+fn acrh() {
+    replay("acrh", corsguard_fuzz_check::check_acrh);
+}
+
+#[test]
+fn policy_build() {
+    replay("policy_build", corsguard_fuzz_check::check_policy_build);
+}
+
+#[test]
+fn decide() {
+    replay("decide", corsguard_fuzz_check::check_decide);
+}
+
+#[test]
+fn render() {
+    replay("render", corsguard_fuzz_check::check_render);
+}
+
+#[test]
+fn differential() {
+    replay("differential", corsguard_fuzz_check::check_differential);
+}
+
+#[test]
+fn c_abi() {
+    replay("c_abi", corsguard_fuzz_check::check_c_abi);
+}
+
+/// Every target in fuzz/Cargo.toml has a corpus directory and a replay test above.
+#[test]
+fn every_target_is_replayed() {
+    let manifest = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml")).unwrap();
+    let replayed = ["origin", "pattern", "method", "acrh", "policy_build", "decide", "render", "differential", "c_abi"];
+    for line in manifest.lines() {
+        if let Some(name) = line.strip_prefix("name = \"").and_then(|l| l.strip_suffix('"')) {
+            if name != "corsguard-fuzz" {
+                assert!(replayed.contains(&name), "fuzz target {name} has no replay test");
+            }
+        }
+    }
+}
