@@ -49,6 +49,9 @@
         clippy::unimplemented,
         clippy::indexing_slicing,
         clippy::arithmetic_side_effects,
+        clippy::string_slice,
+        clippy::panic_in_result_fn,
+        clippy::exit,
     )
 )]
 
