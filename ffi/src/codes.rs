@@ -1,0 +1,478 @@
+//! Every numbered code that crosses the ABI, and the static NUL-terminated text for each. The numbers are
+//! the core's stable codes (0 meaning "none" where a code can be absent) and are never reused: a retired
+//! value stays here as a comment.
+//!
+//! Structs carry these codes in `uint32_t` fields rather than enum-typed ones: the layout then does not depend
+//! on how a C compiler sizes enums, Rust never has to trust an enum value read from C memory, and a code added
+//! by a newer core passes through unchanged. The enums give the codes their names.
+
+use core::ffi::{c_char, CStr};
+
+use corsguard::{DenyReason, OriginError, PolicyErrorKind, Setting};
+
+use crate::boundary::guard_or;
+
+/// The outcome of a corsguard call. `CORSGUARD_RESULT_OK` is 0, so `if (result)` tests for failure.
+/// Values are never reused; `corsguard_result_str` describes each one.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_result {
+    /// Success: the output parameters were written.
+    Ok = 0,
+    /// A pointer that must not be NULL was NULL. Nothing was written.
+    NullArgument = 1,
+    /// A (pointer, length) pair is invalid: NULL or misaligned with a non-zero length, or a length above
+    /// `PTRDIFF_MAX`. Nothing was written.
+    InvalidSlice = 2,
+    /// A request header was given on more than `CORSGUARD_MAX_HEADER_LINES` lines. Nothing was written;
+    /// answer such a request with 400 Bad Request.
+    TooManyLines = 3,
+    /// The policy was refused; the `corsguard_policy_error` says which setting, entry and rule.
+    PolicyInvalid = 4,
+    /// The caller's buffer is too small; the size needed was written instead.
+    BufferTooSmall = 5,
+    /// A `corsguard_decision` passed in was not one `corsguard_decide` wrote (its header count is too large).
+    InvalidDecision = 6,
+    /// corsguard panicked (a bug: please report it). The panic was caught; nothing was written, and the
+    /// objects passed in are unchanged and may still be used and freed.
+    Panic = 7,
+}
+
+/// What kind of request `corsguard_decide` saw (the `kind` field of `corsguard_decision`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_kind {
+    /// No `Origin`: same-origin or not from a browser; the application answers as usual.
+    NotCors = 0,
+    /// A CORS request the application answers, with these headers added.
+    Actual = 1,
+    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`: the host answers it itself.
+    Preflight = 2,
+}
+
+/// Whether the cross-origin read is allowed (the `verdict` field of `corsguard_decision`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_verdict {
+    /// Allowed (for `RequestKind::NotCors`: nothing to decide, the application answers as usual).
+    Allowed = 0,
+    /// Denied: no CORS headers are sent (only `Vary`); see the `DenyReason`.
+    Denied = 1,
+}
+
+/// Why a request was denied (the `reason` field of `corsguard_decision`); 0 when it was not.
+/// The core's stable `DenyReason` codes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_reason {
+    /// Not denied.
+    None = 0,
+    /// The `Origin` value is not a serialized origin; see the decision's `origin_error`.
+    OriginMalformed = 1,
+    /// The `Origin` value is longer than the policy's cap.
+    OriginTooLong = 2,
+    /// More than one `Origin` line.
+    OriginMultiple = 3,
+    /// `Origin: null`, which the policy never trusts.
+    OriginNull = 4,
+    /// The origin is well formed but the policy does not allow it.
+    OriginNotAllowed = 5,
+    /// `Access-Control-Request-Method` is empty, too long, not a token, or on several lines.
+    MethodMalformed = 6,
+    /// The requested method is CONNECT, TRACE or TRACK.
+    MethodForbidden = 7,
+    /// The requested method is not allowed by the policy.
+    MethodNotAllowed = 8,
+    /// `Access-Control-Request-Headers` has an element that is not a token.
+    HeadersMalformed = 9,
+    /// `Access-Control-Request-Headers` is longer than the policy's byte cap.
+    HeadersTooLong = 10,
+    /// `Access-Control-Request-Headers` has more names (or echoed lines) than the cap.
+    HeadersTooMany = 11,
+    /// A requested header is not allowed by the policy.
+    HeaderNotAllowed = 12,
+    /// `Authorization` was requested; `*` never covers it and the policy does not list it.
+    AuthorizationNotAllowed = 13,
+    /// `Access-Control-Request-Private-Network` is not exactly one `true`.
+    PrivateNetworkMalformed = 14,
+    /// Private network access was requested and the policy does not allow it.
+    PrivateNetworkNotAllowed = 15,
+}
+
+/// Why bytes are not a serialized origin (the `origin_error` fields); 0 when there is no such error.
+/// The core's stable `OriginError` codes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_origin_error {
+    /// No origin error.
+    None = 0,
+    /// The value is empty.
+    Empty = 1,
+    /// The value is longer than the cap.
+    TooLong = 2,
+    /// A byte is not ASCII; internationalized hosts must be sent in punycode.
+    NotAscii = 3,
+    /// A space or tab inside the value.
+    Whitespace = 4,
+    /// A control byte (C0 or DEL) inside the value.
+    Control = 5,
+    /// The scheme is missing, empty, or has a byte outside `a-z 0-9 + - .`, or does not start with a letter.
+    InvalidScheme = 6,
+    /// The scheme has an uppercase letter; serialized schemes are lowercase.
+    UppercaseScheme = 7,
+    /// The `://` after the scheme is missing.
+    MissingSeparator = 8,
+    /// A path, query or fragment follows the host (`/`, `?` or `#`).
+    HasPath = 9,
+    /// Userinfo (`user@`) precedes the host.
+    HasUserinfo = 10,
+    /// The host is empty.
+    EmptyHost = 11,
+    /// The host has a byte the URL Standard forbids in a domain.
+    InvalidHostByte = 12,
+    /// The host has an uppercase letter; serialized hosts are lowercase.
+    UppercaseHost = 13,
+    /// The host ends in a number but is not a canonical dotted-decimal IPv4 address.
+    InvalidIpv4 = 14,
+    /// The bracketed host is not an RFC 5952 canonical IPv6 address.
+    InvalidIpv6 = 15,
+    /// A `:` with no port after it.
+    EmptyPort = 16,
+    /// The port is not a number from 1 to 65535.
+    InvalidPort = 17,
+    /// The port has a leading zero.
+    PortLeadingZero = 18,
+    /// The port is the scheme's default port, which a serialized origin never shows.
+    DefaultPort = 19,
+}
+
+/// Why a policy was refused (the `kind` field of `corsguard_policy_error`). The core's stable
+/// `PolicyErrorKind` codes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_policy_error_kind {
+    /// No error.
+    None = 0,
+    /// The origin list is empty.
+    NoOrigins = 1,
+    /// An origin is not a serialized origin; see `PolicyError::origin_error`.
+    OriginMalformed = 2,
+    /// `null` is listed.
+    NullOrigin = 3,
+    /// A `file:` origin is listed.
+    FileOrigin = 4,
+    /// The same origin or pattern is listed twice.
+    DuplicateOrigin = 5,
+    /// `*` together with credentials.
+    AnyOriginWithCredentials = 6,
+    /// `*` together with other origins.
+    AnyOriginMixed = 7,
+    /// A non-HTTPS, non-loopback origin together with credentials.
+    InsecureOriginWithCredentials = 8,
+    /// A `*.` wildcard over a public suffix or a single-label domain.
+    WildcardPublicSuffix = 9,
+    /// A wildcard that is not a whole leftmost label (`*example.com`, `api-*.example.com`).
+    WildcardNotLabelAware = 10,
+    /// A wildcard anywhere but the leftmost label or the port (`a.*.example.com`, `*://example.com`).
+    WildcardMisplaced = 11,
+    /// A `*.` wildcard over an IP address.
+    WildcardOverIp = 12,
+    /// A port wildcard on a host that is not loopback.
+    PortWildcardNotLoopback = 13,
+    /// A method that is not an HTTP token, or too long.
+    MethodInvalid = 14,
+    /// CONNECT, TRACE or TRACK.
+    MethodForbidden = 15,
+    /// A non-uppercase spelling of a method browsers uppercase (`get`, `Delete`).
+    MethodNotNormalized = 16,
+    /// The same method twice.
+    DuplicateMethod = 17,
+    /// `*` inside a list instead of the `Any` setting.
+    WildcardInList = 18,
+    /// A header name that is not an HTTP token, or too long.
+    HeaderInvalid = 19,
+    /// A header name browsers never send (request) or never expose (response), such as `Cookie`.
+    HeaderForbidden = 20,
+    /// The same header name twice (case-insensitively).
+    DuplicateHeader = 21,
+    /// Expose any header (`*`) together with credentials.
+    ExposeAnyWithCredentials = 22,
+    /// Max-age above 86400.
+    MaxAgeOutOfRange = 23,
+    /// A preflight status outside its allowed range.
+    StatusOutOfRange = 24,
+    /// A request cap outside its allowed range.
+    CapOutOfRange = 25,
+    /// A list whose joined value is longer than its capacity.
+    ListTooLong = 26,
+    /// More entries than a list can hold.
+    TooManyEntries = 27,
+    /// Fewer index slots than the origins need (never from the C API, which sizes the index itself).
+    IndexTooSmall = 28,
+    /// An origin longer than the `max_origin_len` cap, so it could never match.
+    OriginLongerThanCap = 29,
+}
+
+/// The setting a policy error is about (the `setting` field of `corsguard_policy_error`). The core's
+/// stable `Setting` codes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_setting {
+    /// No setting.
+    None = 0,
+    /// The origins (`corsguard_policy_builder_add_origin`).
+    Origins = 1,
+    /// Credentials (`corsguard_policy_builder_set_credentials`).
+    Credentials = 2,
+    /// The methods (`corsguard_policy_builder_set_methods`, `..._set_methods_any`).
+    Methods = 3,
+    /// The request headers (`corsguard_policy_builder_set_request_headers`, `..._any`).
+    RequestHeaders = 4,
+    /// The exposed headers (`corsguard_policy_builder_set_exposed_headers`, `..._any`).
+    ExposedHeaders = 5,
+    /// Max-age (`corsguard_policy_builder_set_max_age`).
+    MaxAge = 6,
+    /// The allowed-preflight status (`corsguard_policy_builder_set_preflight_statuses`).
+    PreflightSuccessStatus = 7,
+    /// The denied-preflight status (`corsguard_policy_builder_set_preflight_statuses`).
+    PreflightFailureStatus = 8,
+    /// The `max_origin_len` cap (`corsguard_policy_builder_set_caps`).
+    MaxOriginLen = 9,
+    /// The `max_request_headers_len` cap (`corsguard_policy_builder_set_caps`).
+    MaxRequestHeadersLen = 10,
+    /// The `max_request_headers_count` cap (`corsguard_policy_builder_set_caps`).
+    MaxRequestHeadersCount = 11,
+    /// The origin index (never from the C API, which sizes the index itself).
+    Index = 12,
+}
+
+/// A `&'static CStr` holding the `&'static str` constant expression `$text` plus a NUL, built at compile time
+/// (an interior NUL fails the build).
+macro_rules! c_text {
+    ($text:expr) => {{
+        const TEXT: &str = $text;
+        const BYTES: [u8; TEXT.len() + 1] = $crate::codes::with_nul(TEXT);
+        const C: &::core::ffi::CStr = match ::core::ffi::CStr::from_bytes_with_nul(&BYTES) {
+            Ok(c) => c,
+            Err(_) => panic!("a message has an interior NUL"),
+        };
+        C
+    }};
+}
+
+pub(crate) use c_text;
+
+pub(crate) const fn with_nul<const N: usize>(text: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        out[i] = bytes[i];
+        i += 1;
+    }
+    out
+}
+
+macro_rules! texts {
+    ($core:ident, $ffi:ident, $method:ident, [$($variant:ident),* $(,)?]) => {
+        &[$({
+            // The C enum's value must be the core's stable code: checked when the library is compiled.
+            const _: () = assert!($core::$variant.code() == $ffi::$variant as u32);
+            ($core::$variant.code(), c_text!($core::$variant.$method()))
+        }),*]
+    };
+}
+
+pub(crate) static REASON_TEXTS: &[(u32, &CStr)] = texts!(
+    DenyReason,
+    corsguard_reason,
+    message,
+    [
+        OriginMalformed,
+        OriginTooLong,
+        OriginMultiple,
+        OriginNull,
+        OriginNotAllowed,
+        MethodMalformed,
+        MethodForbidden,
+        MethodNotAllowed,
+        HeadersMalformed,
+        HeadersTooLong,
+        HeadersTooMany,
+        HeaderNotAllowed,
+        AuthorizationNotAllowed,
+        PrivateNetworkMalformed,
+        PrivateNetworkNotAllowed,
+    ]
+);
+
+pub(crate) static ORIGIN_ERROR_TEXTS: &[(u32, &CStr)] = texts!(
+    OriginError,
+    corsguard_origin_error,
+    message,
+    [
+        Empty,
+        TooLong,
+        NotAscii,
+        Whitespace,
+        Control,
+        InvalidScheme,
+        UppercaseScheme,
+        MissingSeparator,
+        HasPath,
+        HasUserinfo,
+        EmptyHost,
+        InvalidHostByte,
+        UppercaseHost,
+        InvalidIpv4,
+        InvalidIpv6,
+        EmptyPort,
+        InvalidPort,
+        PortLeadingZero,
+        DefaultPort,
+    ]
+);
+
+pub(crate) static POLICY_ERROR_TEXTS: &[(u32, &CStr)] = texts!(
+    PolicyErrorKind,
+    corsguard_policy_error_kind,
+    message,
+    [
+        NoOrigins,
+        OriginMalformed,
+        NullOrigin,
+        FileOrigin,
+        DuplicateOrigin,
+        AnyOriginWithCredentials,
+        AnyOriginMixed,
+        InsecureOriginWithCredentials,
+        WildcardPublicSuffix,
+        WildcardNotLabelAware,
+        WildcardMisplaced,
+        WildcardOverIp,
+        PortWildcardNotLoopback,
+        MethodInvalid,
+        MethodForbidden,
+        MethodNotNormalized,
+        DuplicateMethod,
+        WildcardInList,
+        HeaderInvalid,
+        HeaderForbidden,
+        DuplicateHeader,
+        ExposeAnyWithCredentials,
+        MaxAgeOutOfRange,
+        StatusOutOfRange,
+        CapOutOfRange,
+        ListTooLong,
+        TooManyEntries,
+        IndexTooSmall,
+        OriginLongerThanCap,
+    ]
+);
+
+pub(crate) static SETTING_TEXTS: &[(u32, &CStr)] = texts!(
+    Setting,
+    corsguard_setting,
+    name,
+    [
+        Origins,
+        Credentials,
+        Methods,
+        RequestHeaders,
+        ExposedHeaders,
+        MaxAge,
+        PreflightSuccessStatus,
+        PreflightFailureStatus,
+        MaxOriginLen,
+        MaxRequestHeadersLen,
+        MaxRequestHeadersCount,
+        Index,
+    ]
+);
+
+pub(crate) static RESULT_TEXTS: &[(u32, &CStr)] = &[
+    (corsguard_result::NullArgument as u32, c"a required pointer argument was NULL"),
+    (
+        corsguard_result::InvalidSlice as u32,
+        c"a (pointer, length) argument is invalid: NULL or misaligned with a non-zero length, or longer than PTRDIFF_MAX",
+    ),
+    (
+        corsguard_result::TooManyLines as u32,
+        c"a request header arrived on more lines than CORSGUARD_MAX_HEADER_LINES: answer 400 Bad Request",
+    ),
+    (corsguard_result::PolicyInvalid as u32, c"the policy was refused: see the corsguard_policy_error"),
+    (corsguard_result::BufferTooSmall as u32, c"the buffer is too small: the needed size was written"),
+    (corsguard_result::InvalidDecision as u32, c"the decision was not written by corsguard_decide"),
+    (corsguard_result::Panic as u32, c"corsguard panicked (a bug: please report it); the panic was caught"),
+];
+
+const UNKNOWN: &CStr = c"unknown code";
+const NO_REASON: &CStr = c"not denied";
+const NO_ORIGIN_ERROR: &CStr = c"no origin error";
+const NO_POLICY_ERROR: &CStr = c"no policy error";
+const NO_SETTING: &CStr = c"none";
+
+fn lookup(table: &[(u32, &'static CStr)], code: u32, zero: &'static CStr) -> &'static CStr {
+    if code == 0 {
+        return zero;
+    }
+    table.iter().find(|(c, _)| *c == code).map_or(UNKNOWN, |(_, text)| text)
+}
+
+pub(crate) fn policy_error_text(code: u32) -> &'static CStr {
+    lookup(POLICY_ERROR_TEXTS, code, NO_POLICY_ERROR)
+}
+
+pub(crate) fn setting_text(code: u32) -> &'static CStr {
+    lookup(SETTING_TEXTS, code, NO_SETTING)
+}
+
+/// Describes a `corsguard_result` in one line, e.g. for a log.
+///
+/// Takes any number: a code this library does not know gives `"unknown code"`. Never NULL; the string is
+/// static and NUL-terminated: do not free it.
+#[no_mangle]
+pub extern "C" fn corsguard_result_str(result: u32) -> *const c_char {
+    guard_or(UNKNOWN.as_ptr(), || lookup(RESULT_TEXTS, result, c"success").as_ptr())
+}
+
+/// Describes a `corsguard_reason` (why a request was denied) in one line, fit for a log.
+///
+/// 0 gives `"not denied"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do not
+/// free it.
+#[no_mangle]
+pub extern "C" fn corsguard_reason_str(reason: u32) -> *const c_char {
+    guard_or(UNKNOWN.as_ptr(), || lookup(REASON_TEXTS, reason, NO_REASON).as_ptr())
+}
+
+/// Describes a `corsguard_origin_error` (what is wrong with an origin) in one line.
+///
+/// 0 gives `"no origin error"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated:
+/// do not free it.
+#[no_mangle]
+pub extern "C" fn corsguard_origin_error_str(origin_error: u32) -> *const c_char {
+    guard_or(UNKNOWN.as_ptr(), || lookup(ORIGIN_ERROR_TEXTS, origin_error, NO_ORIGIN_ERROR).as_ptr())
+}
+
+/// Says what is wrong with a policy and what to change, for a `corsguard_policy_error_kind`, in one line.
+///
+/// 0 gives `"no policy error"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated:
+/// do not free it.
+#[no_mangle]
+pub extern "C" fn corsguard_policy_error_kind_str(kind: u32) -> *const c_char {
+    guard_or(UNKNOWN.as_ptr(), || policy_error_text(kind).as_ptr())
+}
+
+/// The name of a `corsguard_setting` as the vectors and docs spell it (`"origins"`, `"max_age"`, ...).
+///
+/// 0 gives `"none"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do not free it.
+#[no_mangle]
+pub extern "C" fn corsguard_setting_str(setting: u32) -> *const c_char {
+    guard_or(UNKNOWN.as_ptr(), || setting_text(setting).as_ptr())
+}
+
+#[cfg(test)]
+pub(crate) mod tables {
+    //! The tables, for the unit tests to compare with the core.
+    pub(crate) use super::{ORIGIN_ERROR_TEXTS, POLICY_ERROR_TEXTS, REASON_TEXTS, RESULT_TEXTS, SETTING_TEXTS};
+}

@@ -1,0 +1,390 @@
+/*
+ * corsguard: CORS decisions for C. One validated policy, one call per request, borrowed header values.
+ *
+ * Conventions: every function returns a corsguard_result (0 = CORSGUARD_RESULT_OK) unless it frees or
+ * describes something; output parameters come last and are written only on success; every pointer is
+ * checked for NULL; byte strings are (pointer, length) pairs and need not be UTF-8 or NUL-terminated.
+ * A panic inside the library is caught and returned as CORSGUARD_RESULT_PANIC; nothing unwinds into C.
+ * A built corsguard_policy is immutable: any number of threads may decide with it at once.
+ *
+ * SPDX-License-Identifier: MIT OR Apache-2.0
+ */
+
+#ifndef CORSGUARD_H
+#define CORSGUARD_H
+
+/* Generated from ffi/src by cbindgen 0.29.4 (ffi/cbindgen.toml): do not edit by hand. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+/**
+ * The `index` of a corsguard_policy_error that is not about one entry of a list.
+ */
+#define CORSGUARD_NO_INDEX SIZE_MAX
+
+/// The major version of the corsguard C library these declarations belong to.
+#define CORSGUARD_VERSION_MAJOR 0
+
+/// The minor version of the corsguard C library these declarations belong to.
+#define CORSGUARD_VERSION_MINOR 1
+
+/// The patch version of the corsguard C library these declarations belong to.
+#define CORSGUARD_VERSION_PATCH 0
+
+/// The most headers one decision carries: the length of `corsguard_decision.headers`.
+#define CORSGUARD_MAX_HEADERS 15
+
+/// The most lines `corsguard_decide` accepts for any one request header (Origin, ACRM, ACRH, ACRPN); a
+/// request with more gets `CORSGUARD_RESULT_TOO_MANY_LINES`.
+#define CORSGUARD_MAX_HEADER_LINES 64
+
+/// The outcome of a corsguard call. `CORSGUARD_RESULT_OK` is 0, so `if (result)` tests for failure.
+/// Values are never reused; `corsguard_result_str` describes each one.
+typedef enum corsguard_result {
+  /// Success: the output parameters were written.
+  CORSGUARD_RESULT_OK = 0,
+  /// A pointer that must not be NULL was NULL. Nothing was written.
+  CORSGUARD_RESULT_NULL_ARGUMENT = 1,
+  /// A (pointer, length) pair is invalid: NULL or misaligned with a non-zero length, or a length above
+  /// `PTRDIFF_MAX`. Nothing was written.
+  CORSGUARD_RESULT_INVALID_SLICE = 2,
+  /// A request header was given on more than `CORSGUARD_MAX_HEADER_LINES` lines. Nothing was written;
+  /// answer such a request with 400 Bad Request.
+  CORSGUARD_RESULT_TOO_MANY_LINES = 3,
+  /// The policy was refused; the `corsguard_policy_error` says which setting, entry and rule.
+  CORSGUARD_RESULT_POLICY_INVALID = 4,
+  /// The caller's buffer is too small; the size needed was written instead.
+  CORSGUARD_RESULT_BUFFER_TOO_SMALL = 5,
+  /// A `corsguard_decision` passed in was not one `corsguard_decide` wrote (its header count is too large).
+  CORSGUARD_RESULT_INVALID_DECISION = 6,
+  /// corsguard panicked (a bug: please report it). The panic was caught; nothing was written, and the
+  /// objects passed in are unchanged and may still be used and freed.
+  CORSGUARD_RESULT_PANIC = 7,
+} corsguard_result;
+
+/// A validated, immutable policy, ready for `corsguard_decide`. Created by `corsguard_policy_builder_build`;
+/// the caller owns it and must eventually call `corsguard_policy_free`.
+///
+/// It owns copies of everything it was built from (the builder may be freed at once).
+///
+/// Thread safety: immutable, so any number of threads may call `corsguard_decide` on one policy at the
+/// same time, with no locking. Free it only once no call that uses it is running and no decision that
+/// borrows from it is still read.
+typedef struct corsguard_policy corsguard_policy;
+
+/// Collects the settings of a policy. Create it with `corsguard_policy_builder_new`, change settings (each
+/// setter replaces that setting; origins accumulate), then `corsguard_policy_builder_build` as often as
+/// needed, and finally `corsguard_policy_builder_free`.
+///
+/// Every setting starts at its secure default: no origins, no credentials, methods GET HEAD POST, no
+/// request headers, no exposed headers, no max-age, statuses 204/403, private network off, insecure origins
+/// with credentials refused, caps 512 / 2048 / 64. Setters only copy their input: every rule is checked by
+/// `corsguard_policy_builder_build`, which reports the first broken one.
+///
+/// Thread safety: a builder may move between threads but must not be used by two threads at once.
+typedef struct corsguard_policy_builder corsguard_policy_builder;
+
+/// A borrowed run of bytes: `len` bytes starting at `ptr`. The bytes may be anything (not UTF-8, NUL
+/// included) and need no terminator.
+///
+/// `ptr` may be NULL only when `len` is 0. `len` may not exceed `PTRDIFF_MAX`. A slice passed to corsguard
+/// is only read, and only during the call (except where a function says it keeps a borrow).
+typedef struct corsguard_slice {
+  /// The first byte; NULL allowed only when `len` is 0.
+  const uint8_t *ptr;
+  /// The number of bytes.
+  size_t len;
+} corsguard_slice;
+
+/// The CORS-relevant parts of one HTTP request, as the byte slices the caller's HTTP parser produced: the
+/// bytes are read only during `corsguard_decide`, except that header values in the decision may point into
+/// them (see `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated.
+///
+/// Each header is given as every line it arrived on, in order: an array of `count` slices, NULL allowed
+/// when `count` is 0 (the header is absent), at most `CORSGUARD_MAX_HEADER_LINES` lines. Values may keep
+/// their surrounding spaces and tabs; corsguard trims them.
+typedef struct corsguard_request {
+  /// The request method, compared byte for byte with `OPTIONS`.
+  struct corsguard_slice method;
+  /// Every `Origin` line (none: not a CORS request; more than one: denied as malformed).
+  const struct corsguard_slice *origin;
+  /// The number of `Origin` lines.
+  size_t origin_count;
+  /// Every `Access-Control-Request-Method` line.
+  const struct corsguard_slice *request_method;
+  /// The number of `Access-Control-Request-Method` lines.
+  size_t request_method_count;
+  /// Every `Access-Control-Request-Headers` line.
+  const struct corsguard_slice *request_headers;
+  /// The number of `Access-Control-Request-Headers` lines.
+  size_t request_headers_count;
+  /// Every `Access-Control-Request-Private-Network` line.
+  const struct corsguard_slice *request_private_network;
+  /// The number of `Access-Control-Request-Private-Network` lines.
+  size_t request_private_network_count;
+} corsguard_request;
+
+/// One response header to add.
+typedef struct corsguard_header {
+  /// The name, e.g. `Access-Control-Allow-Origin`: static, and also NUL-terminated one byte past `len`.
+  struct corsguard_slice name;
+  /// The value: visible ASCII, spaces and tabs only, not NUL-terminated. It points into the policy, into
+  /// the request's bytes (an allowed origin is reflected byte for byte), or into static memory.
+  struct corsguard_slice value;
+} corsguard_header;
+
+/// The outcome of `corsguard_decide`, written whole on success.
+///
+/// Lifetime: header values borrow from the policy and from the request's bytes (not from the
+/// `corsguard_request` struct itself, nor its line arrays). They stay valid while the policy is not freed
+/// and those bytes are neither freed nor changed; copy them (`corsguard_decision_write_headers`) to keep
+/// them longer. The struct itself owns nothing and needs no freeing.
+typedef struct corsguard_decision {
+  /// Not CORS, actual or preflight: a `corsguard_kind`.
+  uint32_t kind;
+  /// Allowed or denied: a `corsguard_verdict`. A request that is not CORS is allowed (nothing to decide).
+  uint32_t verdict;
+  /// Why it was denied: a `corsguard_reason`, 0 when allowed.
+  uint32_t reason;
+  /// For `CORSGUARD_REASON_ORIGIN_MALFORMED`, what is wrong with the `Origin`: a `corsguard_origin_error`;
+  /// otherwise 0.
+  uint32_t origin_error;
+  /// The status to answer a preflight with (2xx when allowed, the policy's failure status when denied); 0
+  /// for other requests, whose status the application chooses.
+  uint16_t status;
+  /// Whether the host must answer now with `status`, `headers` and an empty body instead of passing the
+  /// request to the application: true exactly for preflights.
+  bool answer_now;
+  /// How many entries of `headers` are set, in emission order: ACAO, ACAC, ACAM, ACAH (one or more), ACMA,
+  /// ACAPN, ACEH, Vary. Append them to the response; append to the host's own `Vary`, never replace it.
+  size_t header_count;
+  /// The headers; entries from `header_count` on are zeroed.
+  struct corsguard_header headers[CORSGUARD_MAX_HEADERS];
+} corsguard_decision;
+
+/// Why `corsguard_policy_builder_build` refused a policy: the rule, the setting, the entry, and text to log.
+///
+/// Every field is written together, and only when the build returns `CORSGUARD_RESULT_POLICY_INVALID`.
+typedef struct corsguard_policy_error {
+  /// The rule that was broken: a `corsguard_policy_error_kind`.
+  uint32_t kind;
+  /// The setting that breaks it: a `corsguard_setting`.
+  uint32_t setting;
+  /// The position of the offending entry in its list (in the order `..._add_origin` was called, or in the
+  /// array given to `..._set_methods` and the like), or `CORSGUARD_NO_INDEX` when the error is about the
+  /// setting as a whole.
+  size_t index;
+  /// For `CORSGUARD_POLICY_ERROR_KIND_ORIGIN_MALFORMED`, what exactly is malformed: a
+  /// `corsguard_origin_error`; otherwise 0.
+  uint32_t origin_error;
+  /// What is wrong and what to change (`corsguard_policy_error_kind_str(kind)`): static, NUL-terminated,
+  /// never NULL; do not free it.
+  const char *message;
+  /// The setting's name (`corsguard_setting_str(setting)`), e.g. `"origins"`: static, NUL-terminated,
+  /// never NULL; do not free it.
+  const char *setting_name;
+} corsguard_policy_error;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/// The library's version as a static NUL-terminated string such as `"0.1.0"`: compare it with the
+/// `CORSGUARD_VERSION_*` macros to detect a header and library from different releases.
+///
+/// Never NULL. The string is static: do not free it.
+const char *corsguard_version(void);
+
+/// Describes a `corsguard_result` in one line, e.g. for a log.
+///
+/// Takes any number: a code this library does not know gives `"unknown code"`. Never NULL; the string is
+/// static and NUL-terminated: do not free it.
+const char *corsguard_result_str(uint32_t result);
+
+/// Describes a `corsguard_reason` (why a request was denied) in one line, fit for a log.
+///
+/// 0 gives `"not denied"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do not
+/// free it.
+const char *corsguard_reason_str(uint32_t reason);
+
+/// Describes a `corsguard_origin_error` (what is wrong with an origin) in one line.
+///
+/// 0 gives `"no origin error"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated:
+/// do not free it.
+const char *corsguard_origin_error_str(uint32_t origin_error);
+
+/// Says what is wrong with a policy and what to change, for a `corsguard_policy_error_kind`, in one line.
+///
+/// 0 gives `"no policy error"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated:
+/// do not free it.
+const char *corsguard_policy_error_kind_str(uint32_t kind);
+
+/// The name of a `corsguard_setting` as the vectors and docs spell it (`"origins"`, `"max_age"`, ...).
+///
+/// 0 gives `"none"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do not free it.
+const char *corsguard_setting_str(uint32_t setting);
+
+/// Decides one request against a policy and writes the decision to `*decision_out`.
+///
+/// `policy`, `request` and `decision_out` must not be NULL (`CORSGUARD_RESULT_NULL_ARGUMENT`). Every slice
+/// in the request is checked (`CORSGUARD_RESULT_INVALID_SLICE`) and every header may have at most
+/// `CORSGUARD_MAX_HEADER_LINES` lines (`CORSGUARD_RESULT_TOO_MANY_LINES`); on any error nothing is written.
+/// Any bytes are a valid request: malformed headers give a denied decision, not an error.
+///
+/// The decision's header values borrow from the policy and the request's bytes: see `corsguard_decision`.
+/// No memory is allocated; the cost is linear in the request's size and bounded by the policy's caps.
+///
+/// Thread safety: any number of threads may decide with one policy at the same time.
+enum corsguard_result corsguard_decide(const struct corsguard_policy *policy,
+                                       const struct corsguard_request *request,
+                                       struct corsguard_decision *decision_out);
+
+/// Renders a decision's headers as `Name: value\r\n` lines, in order, into `buf` (not NUL-terminated).
+///
+/// On success returns `CORSGUARD_RESULT_OK` and writes the number of bytes written to
+/// `*written_or_needed`. When `cap` is too small returns `CORSGUARD_RESULT_BUFFER_TOO_SMALL`, writes the
+/// number of bytes needed to `*written_or_needed` and leaves `buf` untouched: call with `buf` NULL and `cap`
+/// 0 to learn the size first.
+///
+/// `decision` must be one `corsguard_decide` wrote, whose policy and request bytes are still valid (see
+/// `corsguard_decision`); it is only read. NULL `decision` or `written_or_needed` gives
+/// `CORSGUARD_RESULT_NULL_ARGUMENT`; NULL `buf` with a non-zero `cap`, or an invalid slice in the decision,
+/// `CORSGUARD_RESULT_INVALID_SLICE`; a header count above `CORSGUARD_MAX_HEADERS`,
+/// `CORSGUARD_RESULT_INVALID_DECISION`. Nothing is written on those errors.
+enum corsguard_result corsguard_decision_write_headers(const struct corsguard_decision *decision,
+                                                       uint8_t *buf,
+                                                       size_t cap,
+                                                       size_t *written_or_needed);
+
+/// Creates a policy builder with every setting at its secure default and writes it to `*builder_out`.
+///
+/// The caller owns the builder and must eventually call `corsguard_policy_builder_free`.
+/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` when `builder_out` is NULL (nothing is written then).
+enum corsguard_result corsguard_policy_builder_new(struct corsguard_policy_builder **builder_out);
+
+/// Frees a builder. NULL is allowed and does nothing. Policies built from it stay valid.
+///
+/// The builder must come from `corsguard_policy_builder_new` and must not be used or freed again.
+void corsguard_policy_builder_free(struct corsguard_policy_builder *builder);
+
+/// Appends one allowed origin: an exact serialized origin (`https://app.example.com`), a subdomain pattern
+/// (`https://*.example.com`), a loopback port pattern (`http://localhost:*`), or `*` alone for a public
+/// resource. `len` bytes at `origin` are copied; the caller keeps ownership of its buffer.
+///
+/// The origin is checked when the policy is built; its index in the error is the number of origins added
+/// before it. Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL builder) or `CORSGUARD_RESULT_INVALID_SLICE`
+/// (NULL `origin` with a non-zero `len`, or `len` above `PTRDIFF_MAX`), leaving the builder unchanged.
+enum corsguard_result corsguard_policy_builder_add_origin(struct corsguard_policy_builder *builder,
+                                                          const uint8_t *origin,
+                                                          size_t len);
+
+/// Allows credentialed requests (`Access-Control-Allow-Credentials: true`) when `credentials` is true.
+/// Default: false. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT` for a NULL builder.
+enum corsguard_result corsguard_policy_builder_set_credentials(struct corsguard_policy_builder *builder,
+                                                               bool credentials);
+
+/// Sets the methods a preflight may ask for to exactly these `count` methods (case-sensitive; the six that
+/// browsers normalize must be uppercase), replacing the previous methods setting. `count` 0 allows no method
+/// (`methods` may then be NULL). Every byte string is copied. Default: GET, HEAD, POST.
+///
+/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL builder) or `CORSGUARD_RESULT_INVALID_SLICE` (a NULL
+/// or misaligned array with a non-zero count, or an invalid slice in it), leaving the builder unchanged.
+enum corsguard_result corsguard_policy_builder_set_methods(struct corsguard_policy_builder *builder,
+                                                           const struct corsguard_slice *methods,
+                                                           size_t count);
+
+/// Allows any method except the forbidden CONNECT, TRACE and TRACK, replacing the previous methods
+/// setting. Answered with `*`, or under credentials with the requested method echoed.
+/// Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT` for a NULL builder.
+enum corsguard_result corsguard_policy_builder_set_methods_any(struct corsguard_policy_builder *builder);
+
+/// Sets the request headers a preflight may ask for to exactly these `count` names (compared
+/// case-insensitively), replacing the previous request-headers setting. `count` 0 allows none (`names` may
+/// then be NULL). Every byte string is copied. Default: none.
+///
+/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` or `CORSGUARD_RESULT_INVALID_SLICE` as
+/// `corsguard_policy_builder_set_methods` does, leaving the builder unchanged.
+enum corsguard_result corsguard_policy_builder_set_request_headers(struct corsguard_policy_builder *builder,
+                                                                   const struct corsguard_slice *names,
+                                                                   size_t count);
+
+/// Allows any request header, replacing the previous request-headers setting. `Authorization` is allowed
+/// too only when `include_authorization` is true, because `*` never covers it. Answered with `*`, or under
+/// credentials with the requested names echoed. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_request_headers_any(struct corsguard_policy_builder *builder,
+                                                                       bool include_authorization);
+
+/// Sets the response headers exposed to the page to exactly these `count` names, replacing the previous
+/// exposed-headers setting. `count` 0 exposes none beyond the CORS-safelisted ones (`names` may then be
+/// NULL). Every byte string is copied. Default: none.
+///
+/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` or `CORSGUARD_RESULT_INVALID_SLICE` as
+/// `corsguard_policy_builder_set_methods` does, leaving the builder unchanged.
+enum corsguard_result corsguard_policy_builder_set_exposed_headers(struct corsguard_policy_builder *builder,
+                                                                   const struct corsguard_slice *names,
+                                                                   size_t count);
+
+/// Exposes every response header (`*`), replacing the previous exposed-headers setting. Not expressible
+/// with credentials: such a policy is refused when built. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_exposed_headers_any(struct corsguard_policy_builder *builder);
+
+/// Sends `Access-Control-Max-Age: seconds` on allowed preflights; 0 to 86400, checked when built.
+/// Default: not sent (browsers then cache a preflight for 5 seconds). Fails only with
+/// `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_max_age(struct corsguard_policy_builder *builder,
+                                                           uint32_t seconds);
+
+/// Stops sending `Access-Control-Max-Age` (the default). Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_clear_max_age(struct corsguard_policy_builder *builder);
+
+/// Sets the statuses of preflight answers: `success` for allowed ones (200 to 299, default 204), `failure`
+/// for denied ones (200 to 299 or 400 to 599, default 403). Checked when built. Fails only with
+/// `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_preflight_statuses(struct corsguard_policy_builder *builder,
+                                                                      uint32_t success,
+                                                                      uint32_t failure);
+
+/// Answers `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`
+/// when `allow` is true. Default: false. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_private_network(struct corsguard_policy_builder *builder,
+                                                                   bool allow);
+
+/// Tolerates non-HTTPS origins other than loopback ones together with credentials when `allow` is true.
+/// Default: false, because any network attacker could then read credentialed responses. Fails only with
+/// `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_allow_insecure_origins_with_credentials(struct corsguard_policy_builder *builder,
+                                                                                           bool allow);
+
+/// Sets the request caps: the longest `Origin` value considered (1 to 4096, default 512), the most bytes of
+/// `Access-Control-Request-Headers` over all its lines (1 to 65536, default 2048), and the most names in it
+/// (1 to 1024, default 64). Checked when built. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
+enum corsguard_result corsguard_policy_builder_set_caps(struct corsguard_policy_builder *builder,
+                                                        size_t max_origin_len,
+                                                        size_t max_request_headers_len,
+                                                        size_t max_request_headers_count);
+
+/// Validates the builder's settings and builds a policy from them. The builder is not changed: it may be
+/// built again, changed, or freed, and the policy does not depend on it.
+///
+/// On success returns `CORSGUARD_RESULT_OK` and writes a new policy to `*policy_out`; the caller owns it and
+/// must eventually call `corsguard_policy_free`. When a rule is broken returns
+/// `CORSGUARD_RESULT_POLICY_INVALID` and, if `error_out` is not NULL, writes the first broken rule to
+/// `*error_out`; `*policy_out` is not written. `error_out` may be NULL; `builder` and `policy_out` may not
+/// (`CORSGUARD_RESULT_NULL_ARGUMENT`, nothing written).
+enum corsguard_result corsguard_policy_builder_build(const struct corsguard_policy_builder *builder,
+                                                     struct corsguard_policy **policy_out,
+                                                     struct corsguard_policy_error *error_out);
+
+/// Frees a policy and everything it owns. NULL is allowed and does nothing.
+///
+/// The policy must come from `corsguard_policy_builder_build` and must not be used or freed again. Every
+/// `corsguard_decision` that borrows from it becomes invalid: free it only when no thread is deciding with
+/// it and no decision made with it is still read.
+void corsguard_policy_free(struct corsguard_policy *policy);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* CORSGUARD_H */
