@@ -627,7 +627,7 @@ impl OraclePolicy {
             if entry == "null" {
                 return Some("null origin");
             }
-            if entry.len() >= 5 && entry[..5].eq_ignore_ascii_case("file:") {
+            if entry.len() >= 5 && entry.as_bytes()[..5].eq_ignore_ascii_case(b"file:") {
                 return Some("file origin");
             }
             if self.origins[..i].contains(entry) {
