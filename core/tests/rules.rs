@@ -689,6 +689,36 @@ mod policy_refusals {
     }
 
     #[test]
+    fn request_header_list_is_sorted_whatever_the_input_order() {
+        // Regression for the insertion sort that replaced `sort_unstable_by` (which kept a panic path):
+        // the prepared ACAH is lowercase and sorted, and every name is found in any case.
+        let mut names: Vec<String> = (0..64).map(|i| format!("X-H{:02}-{}", (i * 37) % 64, i % 3)).collect();
+        names.dedup();
+        let sorted = {
+            let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+            lower.sort();
+            lower.join(", ")
+        };
+        let list = leak_list(names.clone());
+        for order in [list.to_vec(), list.iter().rev().copied().collect::<Vec<_>>()] {
+            let order: &'static [&'static str] = Box::leak(order.into_boxed_slice());
+            let config = PolicyConfig { request_headers: RequestHeaders::List(order), ..app() };
+            let mut index = [0u32; 2];
+            let policy = Policy::build(&config, &mut index).unwrap();
+            for name in &names {
+                let line = [name.to_uppercase().into_bytes(), name.to_lowercase().into_bytes()].join(&b","[..]);
+                let lines = [line.as_slice()];
+                let request = Request { request_headers: &lines, ..preflight(APP, b"GET", &[]) };
+                let decision = policy.decide(&request);
+                assert!(decision.is_allowed(), "{name}: {:?}", decision.reason());
+                assert_eq!(decision.headers().get(ACAH).map(show), Some(sorted.clone()));
+            }
+            let missing = preflight(APP, b"GET", &[b"x-h64-0"]);
+            assert_eq!(policy.decide(&missing).reason(), Some(R::HeaderNotAllowed));
+        }
+    }
+
+    #[test]
     fn display_of_a_malformed_origin() {
         let mut index = [0u32; 4];
         let error = Policy::build(&cfg(&["https://a.example", "https://B.example"]), &mut index).unwrap_err();
