@@ -153,8 +153,9 @@ impl<'a> OriginPattern<'a> {
             },
         };
         if port == PortPattern::Any {
+            // Every host under `*.app.localhost` is loopback too, as `Origin::is_loopback` says.
             let loopback = if subdomains {
-                host == b".localhost"
+                host.ends_with(b".localhost")
             } else {
                 origin::is_loopback_host(host, origin::check_host(host).ok())
             };
