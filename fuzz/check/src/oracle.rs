@@ -751,8 +751,9 @@ pub fn entry_shape(entry: &str) -> Option<(String, bool)> {
     if host_pattern.starts_with("*.") && !matches!(t.host, Host::Domain(_)) {
         return None;
     }
+    // Every host under `*.localhost` or `*.app.localhost` is loopback by definition.
     let loopback = if let Some(domain) = host_pattern.strip_prefix("*.") {
-        domain == "localhost"
+        domain == "localhost" || domain.ends_with(".localhost")
     } else {
         is_loopback(&t)
     };

@@ -32,6 +32,21 @@ fn check_probe_respects_origin_cap() {
     corsguard_fuzz_check::check_policy_build(&std::fs::read(corpus("policy_build/check-probe-longer-than-cap")).unwrap());
 }
 
+/// Oracle lag (policy_build target, found by the smoke run): the core started treating subdomain patterns
+/// under `*.<name>.localhost` as loopback (commit 3d4514b), so `http://*.app.localhost` is allowed with
+/// credentials and may take a port wildcard; the oracle still required the suffix to be exactly `localhost`.
+#[test]
+fn oracle_nested_localhost_patterns_are_loopback() {
+    let config = corsguard::PolicyConfig {
+        credentials: true,
+        ..corsguard::PolicyConfig::new(&["ftp://localhost:39809", "ftp://*.app.localhost", "http://*.app.localhost:*"])
+    };
+    assert_eq!(oracle::OraclePolicy::from_config(&config).violation(), None);
+    let mut index = [0u32; 8];
+    assert!(corsguard::Policy::build(&config, &mut index).is_ok());
+    corsguard_fuzz_check::check_policy_build(&std::fs::read(corpus("policy_build/oracle-nested-localhost-loopback")).unwrap());
+}
+
 fn corpus(rel: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus").join(rel)
 }
