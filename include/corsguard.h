@@ -63,6 +63,202 @@ typedef enum corsguard_result {
   CORSGUARD_RESULT_PANIC = 7,
 } corsguard_result;
 
+/// What kind of request `corsguard_decide` saw (the `kind` field of `corsguard_decision`).
+typedef enum corsguard_kind {
+  /// No `Origin`: same-origin or not from a browser; the application answers as usual.
+  CORSGUARD_KIND_NOT_CORS = 0,
+  /// A CORS request the application answers, with these headers added.
+  CORSGUARD_KIND_ACTUAL = 1,
+  /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`: the host answers it itself.
+  CORSGUARD_KIND_PREFLIGHT = 2,
+} corsguard_kind;
+
+/// Whether the cross-origin read is allowed (the `verdict` field of `corsguard_decision`).
+typedef enum corsguard_verdict {
+  /// Allowed (for `RequestKind::NotCors`: nothing to decide, the application answers as usual).
+  CORSGUARD_VERDICT_ALLOWED = 0,
+  /// Denied: no CORS headers are sent (only `Vary`); see the `DenyReason`.
+  CORSGUARD_VERDICT_DENIED = 1,
+} corsguard_verdict;
+
+/// Why a request was denied (the `reason` field of `corsguard_decision`); 0 when it was not.
+/// The core's stable `DenyReason` codes.
+typedef enum corsguard_reason {
+  /// Not denied.
+  CORSGUARD_REASON_NONE = 0,
+  /// The `Origin` value is not a serialized origin; see the decision's `origin_error`.
+  CORSGUARD_REASON_ORIGIN_MALFORMED = 1,
+  /// The `Origin` value is longer than the policy's cap.
+  CORSGUARD_REASON_ORIGIN_TOO_LONG = 2,
+  /// More than one `Origin` line.
+  CORSGUARD_REASON_ORIGIN_MULTIPLE = 3,
+  /// `Origin: null`, which the policy never trusts.
+  CORSGUARD_REASON_ORIGIN_NULL = 4,
+  /// The origin is well formed but the policy does not allow it.
+  CORSGUARD_REASON_ORIGIN_NOT_ALLOWED = 5,
+  /// `Access-Control-Request-Method` is empty, too long, not a token, or on several lines.
+  CORSGUARD_REASON_METHOD_MALFORMED = 6,
+  /// The requested method is CONNECT, TRACE or TRACK.
+  CORSGUARD_REASON_METHOD_FORBIDDEN = 7,
+  /// The requested method is not allowed by the policy.
+  CORSGUARD_REASON_METHOD_NOT_ALLOWED = 8,
+  /// `Access-Control-Request-Headers` has an element that is not a token.
+  CORSGUARD_REASON_HEADERS_MALFORMED = 9,
+  /// `Access-Control-Request-Headers` is longer than the policy's byte cap.
+  CORSGUARD_REASON_HEADERS_TOO_LONG = 10,
+  /// `Access-Control-Request-Headers` has more names (or echoed lines) than the cap.
+  CORSGUARD_REASON_HEADERS_TOO_MANY = 11,
+  /// A requested header is not allowed by the policy.
+  CORSGUARD_REASON_HEADER_NOT_ALLOWED = 12,
+  /// `Authorization` was requested; `*` never covers it and the policy does not list it.
+  CORSGUARD_REASON_AUTHORIZATION_NOT_ALLOWED = 13,
+  /// `Access-Control-Request-Private-Network` is not exactly one `true`.
+  CORSGUARD_REASON_PRIVATE_NETWORK_MALFORMED = 14,
+  /// Private network access was requested and the policy does not allow it.
+  CORSGUARD_REASON_PRIVATE_NETWORK_NOT_ALLOWED = 15,
+} corsguard_reason;
+
+/// Why bytes are not a serialized origin (the `origin_error` fields); 0 when there is no such error.
+/// The core's stable `OriginError` codes.
+typedef enum corsguard_origin_error {
+  /// No origin error.
+  CORSGUARD_ORIGIN_ERROR_NONE = 0,
+  /// The value is empty.
+  CORSGUARD_ORIGIN_ERROR_EMPTY = 1,
+  /// The value is longer than the cap.
+  CORSGUARD_ORIGIN_ERROR_TOO_LONG = 2,
+  /// A byte is not ASCII; internationalized hosts must be sent in punycode.
+  CORSGUARD_ORIGIN_ERROR_NOT_ASCII = 3,
+  /// A space or tab inside the value.
+  CORSGUARD_ORIGIN_ERROR_WHITESPACE = 4,
+  /// A control byte (C0 or DEL) inside the value.
+  CORSGUARD_ORIGIN_ERROR_CONTROL = 5,
+  /// The scheme is missing, empty, or has a byte outside `a-z 0-9 + - .`, or does not start with a letter.
+  CORSGUARD_ORIGIN_ERROR_INVALID_SCHEME = 6,
+  /// The scheme has an uppercase letter; serialized schemes are lowercase.
+  CORSGUARD_ORIGIN_ERROR_UPPERCASE_SCHEME = 7,
+  /// The `://` after the scheme is missing.
+  CORSGUARD_ORIGIN_ERROR_MISSING_SEPARATOR = 8,
+  /// A path, query or fragment follows the host (`/`, `?` or `#`).
+  CORSGUARD_ORIGIN_ERROR_HAS_PATH = 9,
+  /// Userinfo (`user@`) precedes the host.
+  CORSGUARD_ORIGIN_ERROR_HAS_USERINFO = 10,
+  /// The host is empty.
+  CORSGUARD_ORIGIN_ERROR_EMPTY_HOST = 11,
+  /// The host has a byte the URL Standard forbids in a domain.
+  CORSGUARD_ORIGIN_ERROR_INVALID_HOST_BYTE = 12,
+  /// The host has an uppercase letter; serialized hosts are lowercase.
+  CORSGUARD_ORIGIN_ERROR_UPPERCASE_HOST = 13,
+  /// The host ends in a number but is not a canonical dotted-decimal IPv4 address.
+  CORSGUARD_ORIGIN_ERROR_INVALID_IPV4 = 14,
+  /// The bracketed host is not an RFC 5952 canonical IPv6 address.
+  CORSGUARD_ORIGIN_ERROR_INVALID_IPV6 = 15,
+  /// A `:` with no port after it.
+  CORSGUARD_ORIGIN_ERROR_EMPTY_PORT = 16,
+  /// The port is not a number from 1 to 65535.
+  CORSGUARD_ORIGIN_ERROR_INVALID_PORT = 17,
+  /// The port has a leading zero.
+  CORSGUARD_ORIGIN_ERROR_PORT_LEADING_ZERO = 18,
+  /// The port is the scheme's default port, which a serialized origin never shows.
+  CORSGUARD_ORIGIN_ERROR_DEFAULT_PORT = 19,
+} corsguard_origin_error;
+
+/// Why a policy was refused (the `kind` field of `corsguard_policy_error`). The core's stable
+/// `PolicyErrorKind` codes.
+typedef enum corsguard_policy_error_kind {
+  /// No error.
+  CORSGUARD_POLICY_ERROR_KIND_NONE = 0,
+  /// The origin list is empty.
+  CORSGUARD_POLICY_ERROR_KIND_NO_ORIGINS = 1,
+  /// An origin is not a serialized origin; see `PolicyError::origin_error`.
+  CORSGUARD_POLICY_ERROR_KIND_ORIGIN_MALFORMED = 2,
+  /// `null` is listed.
+  CORSGUARD_POLICY_ERROR_KIND_NULL_ORIGIN = 3,
+  /// A `file:` origin is listed.
+  CORSGUARD_POLICY_ERROR_KIND_FILE_ORIGIN = 4,
+  /// The same origin or pattern is listed twice.
+  CORSGUARD_POLICY_ERROR_KIND_DUPLICATE_ORIGIN = 5,
+  /// `*` together with credentials.
+  CORSGUARD_POLICY_ERROR_KIND_ANY_ORIGIN_WITH_CREDENTIALS = 6,
+  /// `*` together with other origins.
+  CORSGUARD_POLICY_ERROR_KIND_ANY_ORIGIN_MIXED = 7,
+  /// A non-HTTPS, non-loopback origin together with credentials.
+  CORSGUARD_POLICY_ERROR_KIND_INSECURE_ORIGIN_WITH_CREDENTIALS = 8,
+  /// A `*.` wildcard over a public suffix or a single-label domain.
+  CORSGUARD_POLICY_ERROR_KIND_WILDCARD_PUBLIC_SUFFIX = 9,
+  /// A wildcard that is not a whole leftmost label (`*example.com`, `api-*.example.com`).
+  CORSGUARD_POLICY_ERROR_KIND_WILDCARD_NOT_LABEL_AWARE = 10,
+  /// A wildcard anywhere but the leftmost label or the port (`a.*.example.com`, `*://example.com`).
+  CORSGUARD_POLICY_ERROR_KIND_WILDCARD_MISPLACED = 11,
+  /// A `*.` wildcard over an IP address.
+  CORSGUARD_POLICY_ERROR_KIND_WILDCARD_OVER_IP = 12,
+  /// A port wildcard on a host that is not loopback.
+  CORSGUARD_POLICY_ERROR_KIND_PORT_WILDCARD_NOT_LOOPBACK = 13,
+  /// A method that is not an HTTP token, or too long.
+  CORSGUARD_POLICY_ERROR_KIND_METHOD_INVALID = 14,
+  /// CONNECT, TRACE or TRACK.
+  CORSGUARD_POLICY_ERROR_KIND_METHOD_FORBIDDEN = 15,
+  /// A non-uppercase spelling of a method browsers uppercase (`get`, `Delete`).
+  CORSGUARD_POLICY_ERROR_KIND_METHOD_NOT_NORMALIZED = 16,
+  /// The same method twice.
+  CORSGUARD_POLICY_ERROR_KIND_DUPLICATE_METHOD = 17,
+  /// `*` inside a list instead of the `Any` setting.
+  CORSGUARD_POLICY_ERROR_KIND_WILDCARD_IN_LIST = 18,
+  /// A header name that is not an HTTP token, or too long.
+  CORSGUARD_POLICY_ERROR_KIND_HEADER_INVALID = 19,
+  /// A header name browsers never send (request) or never expose (response), such as `Cookie`.
+  CORSGUARD_POLICY_ERROR_KIND_HEADER_FORBIDDEN = 20,
+  /// The same header name twice (case-insensitively).
+  CORSGUARD_POLICY_ERROR_KIND_DUPLICATE_HEADER = 21,
+  /// Expose any header (`*`) together with credentials.
+  CORSGUARD_POLICY_ERROR_KIND_EXPOSE_ANY_WITH_CREDENTIALS = 22,
+  /// Max-age above 86400.
+  CORSGUARD_POLICY_ERROR_KIND_MAX_AGE_OUT_OF_RANGE = 23,
+  /// A preflight status outside its allowed range.
+  CORSGUARD_POLICY_ERROR_KIND_STATUS_OUT_OF_RANGE = 24,
+  /// A request cap outside its allowed range.
+  CORSGUARD_POLICY_ERROR_KIND_CAP_OUT_OF_RANGE = 25,
+  /// A list whose joined value is longer than its capacity.
+  CORSGUARD_POLICY_ERROR_KIND_LIST_TOO_LONG = 26,
+  /// More entries than a list can hold.
+  CORSGUARD_POLICY_ERROR_KIND_TOO_MANY_ENTRIES = 27,
+  /// Fewer index slots than the origins need (never from the C API, which sizes the index itself).
+  CORSGUARD_POLICY_ERROR_KIND_INDEX_TOO_SMALL = 28,
+  /// An origin longer than the `max_origin_len` cap, so it could never match.
+  CORSGUARD_POLICY_ERROR_KIND_ORIGIN_LONGER_THAN_CAP = 29,
+} corsguard_policy_error_kind;
+
+/// The setting a policy error is about (the `setting` field of `corsguard_policy_error`). The core's
+/// stable `Setting` codes.
+typedef enum corsguard_setting {
+  /// No setting.
+  CORSGUARD_SETTING_NONE = 0,
+  /// The origins (`corsguard_policy_builder_add_origin`).
+  CORSGUARD_SETTING_ORIGINS = 1,
+  /// Credentials (`corsguard_policy_builder_set_credentials`).
+  CORSGUARD_SETTING_CREDENTIALS = 2,
+  /// The methods (`corsguard_policy_builder_set_methods`, `..._set_methods_any`).
+  CORSGUARD_SETTING_METHODS = 3,
+  /// The request headers (`corsguard_policy_builder_set_request_headers`, `..._any`).
+  CORSGUARD_SETTING_REQUEST_HEADERS = 4,
+  /// The exposed headers (`corsguard_policy_builder_set_exposed_headers`, `..._any`).
+  CORSGUARD_SETTING_EXPOSED_HEADERS = 5,
+  /// Max-age (`corsguard_policy_builder_set_max_age`).
+  CORSGUARD_SETTING_MAX_AGE = 6,
+  /// The allowed-preflight status (`corsguard_policy_builder_set_preflight_statuses`).
+  CORSGUARD_SETTING_PREFLIGHT_SUCCESS_STATUS = 7,
+  /// The denied-preflight status (`corsguard_policy_builder_set_preflight_statuses`).
+  CORSGUARD_SETTING_PREFLIGHT_FAILURE_STATUS = 8,
+  /// The `max_origin_len` cap (`corsguard_policy_builder_set_caps`).
+  CORSGUARD_SETTING_MAX_ORIGIN_LEN = 9,
+  /// The `max_request_headers_len` cap (`corsguard_policy_builder_set_caps`).
+  CORSGUARD_SETTING_MAX_REQUEST_HEADERS_LEN = 10,
+  /// The `max_request_headers_count` cap (`corsguard_policy_builder_set_caps`).
+  CORSGUARD_SETTING_MAX_REQUEST_HEADERS_COUNT = 11,
+  /// The origin index (never from the C API, which sizes the index itself).
+  CORSGUARD_SETTING_INDEX = 12,
+} corsguard_setting;
+
 /// A validated, immutable policy, ready for `corsguard_decide`. Created by `corsguard_policy_builder_build`;
 /// the caller owns it and must eventually call `corsguard_policy_free`.
 ///

@@ -654,3 +654,72 @@ fn policies_are_shared_across_threads() {
         }
     });
 }
+
+/// Counts this thread's allocations, so that tests running in parallel do not disturb the count.
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub(super) struct Counting;
+
+    thread_local! {
+        static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    // SAFETY: forwards to the system allocator unchanged; only counts.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    pub(super) fn allocations() -> usize {
+        ALLOCATIONS.with(Cell::get)
+    }
+}
+
+#[global_allocator]
+static COUNTING: counting::Counting = counting::Counting;
+
+#[test]
+fn deciding_and_rendering_allocate_nothing() {
+    let b = Builder::new().origin(b"https://app.example.com").origin(b"https://*.example.org");
+    unsafe {
+        corsguard_policy_builder_set_credentials(b.0, true);
+        corsguard_policy_builder_set_request_headers_any(b.0, false);
+    }
+    let policy = b.build().unwrap();
+    let requests = [
+        Req { method: b"GET", origin: vec![s(b"https://app.example.com")], ..Req::default() },
+        Req { method: b"GET", origin: vec![s(b"https://evil.example")], ..Req::default() },
+        Req {
+            method: b"OPTIONS",
+            origin: vec![s(b"https://a.b.example.org")],
+            acrm: vec![s(b"POST")],
+            acrh: vec![s(b"x-a, x-b"), s(b"x-c")],
+            ..Req::default()
+        },
+    ];
+    let c: Vec<corsguard_request> = requests.iter().map(Req::c).collect();
+    let mut out = core::mem::MaybeUninit::<corsguard_decision>::uninit();
+    let mut buf = [0u8; 1024];
+    let mut n = 0usize;
+    let before = counting::allocations();
+    for request in &c {
+        assert_eq!(unsafe { corsguard_decide(policy.0, request, out.as_mut_ptr()) }, corsguard_result::Ok);
+        let result = unsafe { corsguard_decision_write_headers(out.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut n) };
+        assert_eq!(result, corsguard_result::Ok);
+    }
+    assert_eq!(counting::allocations() - before, 0);
+    assert!(n > 0);
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# The C ABI suite: header freshness, Rust-side FFI tests, install + pkg-config, and the C tests in tests/c
+# linked statically and dynamically, under ASan+UBSan, valgrind memcheck and helgrind.
+#
+# Installs what it lacks (idempotent): valgrind and pkg-config with apt-get, cbindgen 0.29.4 with cargo.
+# Exits non-zero on any failure; the last line is "test-c: N passed, M failed" (C test cases over all runs).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CBINDGEN_VERSION=0.29.4
+BUILD="$ROOT/tests/c/build"
+PREFIX="$BUILD/prefix"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+CC="${CC:-gcc}"
+CXX="${CXX:-g++}"
+WARN=(-Wall -Wextra -Werror -pedantic)
+SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible)
+
+step() { printf '\n== %s\n' "$*"; }
+start=$(date +%s)
+
+# --- tools -------------------------------------------------------------------------------------------------
+apt_install() {
+    if [ -z "${APT_UPDATED:-}" ]; then
+        apt-get update -qq
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+command -v "$CC" >/dev/null || apt_install gcc
+command -v "$CXX" >/dev/null || apt_install g++
+command -v python3 >/dev/null || apt_install python3
+command -v valgrind >/dev/null || apt_install valgrind
+command -v pkg-config >/dev/null || apt_install pkg-config
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+    step "installing cbindgen $CBINDGEN_VERSION"
+    cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
+fi
+
+rm -rf "$BUILD"
+mkdir -p "$BUILD"
+
+# --- the header is what cbindgen makes of ffi/src, and compiles as C and C++ --------------------------------
+step "include/corsguard.h is fresh"
+cbindgen --quiet --config ffi/cbindgen.toml --crate corsguard-ffi --output "$BUILD/corsguard.h"
+if ! diff -u include/corsguard.h "$BUILD/corsguard.h"; then
+    echo "include/corsguard.h is stale: regenerate it with" >&2
+    echo "  cbindgen --config ffi/cbindgen.toml --crate corsguard-ffi --output include/corsguard.h" >&2
+    exit 1
+fi
+step "the header compiles as C99, C11, C++11 and C++17 with ${WARN[*]}"
+printf '#include "corsguard.h"\nint main(void) { return corsguard_version() == 0; }\n' >"$BUILD/header.c"
+cp "$BUILD/header.c" "$BUILD/header.cpp"
+for std in c99 c11; do "$CC" -std=$std "${WARN[@]}" -Iinclude -c "$BUILD/header.c" -o /dev/null; done
+for std in c++11 c++17; do "$CXX" -std=$std "${WARN[@]}" -Iinclude -c "$BUILD/header.cpp" -o /dev/null; done
+
+# --- Rust-side tests of the FFI layer ------------------------------------------------------------------------
+step "cargo test -p corsguard-ffi"
+cargo test -p corsguard-ffi --lib 2>&1 | grep -E '^test result:|FAILED|panicked'
+test "${PIPESTATUS[0]}" -eq 0
+
+# --- install into a temporary prefix; everything below links against the installed files -----------------
+step "make -C ffi install (and DESTDIR staging)"
+make -s -C ffi install PREFIX="$PREFIX" >/dev/null
+make -s -C ffi install PREFIX=/usr/local DESTDIR="$BUILD/stage" >/dev/null
+for f in lib/libcorsguard.a lib/libcorsguard.so "lib/$(make -s -C ffi print-soname)" include/corsguard.h \
+    lib/pkgconfig/corsguard.pc; do
+    test -e "$PREFIX/$f" || { echo "not installed: $f" >&2; exit 1; }
+    test -e "$BUILD/stage/usr/local/$f" || { echo "not staged under DESTDIR: $f" >&2; exit 1; }
+done
+grep -q '^prefix=/usr/local$' "$BUILD/stage/usr/local/lib/pkgconfig/corsguard.pc"
+cmp include/corsguard.h "$PREFIX/include/corsguard.h"
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+PC_CFLAGS=$(pkg-config --cflags corsguard)
+PC_LIBS=$(pkg-config --libs corsguard)
+PC_STATIC=$(pkg-config --static --libs-only-other --libs-only-l corsguard | sed 's/-lcorsguard//')
+STATIC_LIB="$PREFIX/lib/libcorsguard.a"
+export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+# --- the README example: the same file as in docs/readme-c.md, built the documented way -------------------
+step "README example: identical to docs/readme-c.md, built with pkg-config, run"
+python3 - "$ROOT/tests/c/readme_example.c" "$ROOT/docs/readme-c.md" <<'EOF'
+import re, sys
+example = open(sys.argv[1]).read()
+blocks = re.findall(r"```c\n(.*?)```", open(sys.argv[2]).read(), re.S)
+if example not in blocks:
+    sys.exit("docs/readme-c.md does not contain tests/c/readme_example.c verbatim as a ```c block")
+EOF
+# shellcheck disable=SC2086 # pkg-config output is a list of flags
+cc -std=c99 "${WARN[@]}" tests/c/readme_example.c $PC_CFLAGS $PC_LIBS -o "$BUILD/readme_example"
+"$BUILD/readme_example" >/dev/null 2>&1
+# shellcheck disable=SC2086
+cc -std=c99 "${WARN[@]}" tests/c/readme_example.c $PC_CFLAGS "$STATIC_LIB" $PC_STATIC -o "$BUILD/readme_example_static"
+"$BUILD/readme_example_static" >/dev/null 2>&1
+if readelf -d "$BUILD/readme_example_static" | grep -q 'libcorsguard'; then
+    echo "the static build still needs libcorsguard.so" >&2
+    exit 1
+fi
+
+# --- the C tests: build each statically and dynamically, with and without sanitizers -----------------------
+step "generating the vector data from tests/vectors"
+python3 tests/c/gen_vectors.py include/corsguard.h "$BUILD/vectors_data.c" tests/vectors/*.json
+
+declare -A SOURCES=(
+    [api]="tests/c/test_api.c"
+    [vectors]="tests/c/test_vectors.c $BUILD/vectors_data.c"
+    [threads]="tests/c/test_threads.c"
+)
+# shellcheck disable=SC2086
+for t in api vectors threads; do
+    "$CC" -std=c99 "${WARN[@]}" -g -O1 "${SAN[@]}" -Itests/c $PC_CFLAGS ${SOURCES[$t]} "$STATIC_LIB" $PC_STATIC \
+        -o "$BUILD/$t-asan-static"
+    "$CC" -std=c99 "${WARN[@]}" -g -O1 "${SAN[@]}" -Itests/c $PC_CFLAGS ${SOURCES[$t]} $PC_LIBS -lpthread \
+        -o "$BUILD/$t-asan-dynamic"
+    "$CC" -std=c99 "${WARN[@]}" -g -O1 -Itests/c $PC_CFLAGS ${SOURCES[$t]} "$STATIC_LIB" $PC_STATIC \
+        -o "$BUILD/$t-static"
+    "$CC" -std=c99 "${WARN[@]}" -g -O1 -Itests/c $PC_CFLAGS ${SOURCES[$t]} $PC_LIBS -lpthread -o "$BUILD/$t-dynamic"
+done
+# shellcheck disable=SC2086
+"$CXX" -std=c++11 "${WARN[@]}" -g "${SAN[@]}" $PC_CFLAGS tests/c/header_cxx.cpp "$STATIC_LIB" $PC_STATIC \
+    -o "$BUILD/cxx-asan-static"
+
+passed=0
+failed=0
+run() { # run LABEL COMMAND...: runs one C test binary, adds its "N passed, M failed" line to the totals
+    local label=$1 out status=0
+    shift
+    out=$("$@" 2>"$BUILD/stderr") || status=$?
+    local line
+    line=$(printf '%s\n' "$out" | grep -E '^[a-z+]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
+    if [ $status -ne 0 ] || [ -z "$line" ]; then
+        echo "FAIL $label (exit $status)"
+        printf '%s\n' "$out" | tail -n 20
+        tail -n 40 "$BUILD/stderr"
+        local failures=1
+        if [ -n "$line" ]; then
+            failures=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+            [ "$failures" -gt 0 ] || failures=1 # a clean count but a bad exit: a sanitizer or leak report
+        fi
+        failed=$((failed + failures))
+        return 0
+    fi
+    echo "ok   $label: ${line#*: }"
+    passed=$((passed + $(sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/' <<<"$line")))
+}
+
+step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+for t in api vectors threads; do
+    run "$t (asan+ubsan, static)" "$BUILD/$t-asan-static"
+    run "$t (asan+ubsan, shared)" "$BUILD/$t-asan-dynamic"
+done
+run "c++ header (asan+ubsan, static)" "$BUILD/cxx-asan-static"
+
+step "C tests under valgrind memcheck"
+for t in api vectors; do
+    run "$t (memcheck, static)" "${VALGRIND[@]}" "$BUILD/$t-static"
+    run "$t (memcheck, shared)" "${VALGRIND[@]}" "$BUILD/$t-dynamic"
+done
+run "threads (memcheck, static)" "${VALGRIND[@]}" "$BUILD/threads-static" 20
+run "threads (memcheck, shared)" "${VALGRIND[@]}" "$BUILD/threads-dynamic" 20
+step "threads under valgrind helgrind (data races on the shared policy)"
+run "threads (helgrind, shared)" valgrind -q --tool=helgrind --error-exitcode=1 "$BUILD/threads-dynamic" 5
+
+echo
+echo "test-c took $(($(date +%s) - start))s"
+echo "test-c: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
