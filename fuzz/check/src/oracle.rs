@@ -1026,9 +1026,20 @@ impl OraclePolicy {
 
 /// Reads a corsguard decision in the oracle's terms, parsing its headers as a browser would.
 pub fn observe(decision: &corsguard::Decision<'_>) -> OracleDecision {
-    let headers = decision.headers();
+    let headers: Vec<(&str, &[u8])> = decision.headers().iter().map(|h| (h.name, h.value)).collect();
+    observe_parts(
+        decision.kind() as u8,
+        decision.is_allowed(),
+        decision.reason().map_or(0, |r| r.code()),
+        decision.status(),
+        &headers,
+    )
+}
+
+/// Reads a decision given as its parts and its ordered header lines (a shared test vector, say).
+pub fn observe_parts(kind: u8, allowed: bool, reason: u32, status: Option<u16>, headers: &[(&str, &[u8])]) -> OracleDecision {
     let combined = |name: &str| -> Option<Vec<u8>> {
-        let values: Vec<&[u8]> = headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value).collect();
+        let values: Vec<&[u8]> = headers.iter().filter(|h| h.0.eq_ignore_ascii_case(name)).map(|h| h.1).collect();
         if values.is_empty() {
             None
         } else {
@@ -1041,10 +1052,10 @@ pub fn observe(decision: &corsguard::Decision<'_>) -> OracleDecision {
         Some(items.into_iter().map(|i| if lowercase { i.to_ascii_lowercase() } else { i }).collect())
     };
     OracleDecision {
-        kind: decision.kind() as u8,
-        allowed: decision.is_allowed(),
-        reason: decision.reason().map_or(0, |r| r.code()),
-        status: decision.status(),
+        kind,
+        allowed,
+        reason,
+        status,
         allow_origin: combined("Access-Control-Allow-Origin"),
         allow_credentials: combined("Access-Control-Allow-Credentials").is_some(),
         allow_methods: list("Access-Control-Allow-Methods", false),
