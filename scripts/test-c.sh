@@ -33,6 +33,8 @@ apt_install() {
 }
 command -v "$CC" >/dev/null || apt_install gcc
 command -v "$CXX" >/dev/null || apt_install g++
+command -v make >/dev/null || apt_install make
+command -v readelf >/dev/null || apt_install binutils
 command -v python3 >/dev/null || apt_install python3
 command -v valgrind >/dev/null || apt_install valgrind
 command -v pkg-config >/dev/null || apt_install pkg-config
@@ -126,26 +128,26 @@ done
 
 passed=0
 failed=0
-run() { # run LABEL COMMAND...: runs one C test binary, adds its "N passed, M failed" line to the totals
-    local label=$1 out status=0
+run() { # run LABEL COMMAND...: runs one C test binary and adds its "N passed, M failed" line to the totals
+    local label=$1 out status=0 line n_passed=0 n_failed=1
     shift
     out=$("$@" 2>"$BUILD/stderr") || status=$?
-    local line
     line=$(printf '%s\n' "$out" | grep -E '^[a-z+]+: [0-9]+ passed, [0-9]+ failed$' | tail -n 1 || true)
-    if [ $status -ne 0 ] || [ -z "$line" ]; then
+    if [ -n "$line" ]; then
+        n_passed=$(sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/' <<<"$line")
+        n_failed=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
+    fi
+    # A clean count with a bad exit is a sanitizer, leak or valgrind report: one more failure.
+    if [ $status -ne 0 ] && [ "$n_failed" -eq 0 ]; then n_failed=1; fi
+    passed=$((passed + n_passed))
+    failed=$((failed + n_failed))
+    if [ "$n_failed" -ne 0 ]; then
         echo "FAIL $label (exit $status)"
         printf '%s\n' "$out" | tail -n 20
         tail -n 40 "$BUILD/stderr"
-        local failures=1
-        if [ -n "$line" ]; then
-            failures=$(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")
-            [ "$failures" -gt 0 ] || failures=1 # a clean count but a bad exit: a sanitizer or leak report
-        fi
-        failed=$((failed + failures))
-        return 0
+    else
+        echo "ok   $label: ${line#*: }"
     fi
-    echo "ok   $label: ${line#*: }"
-    passed=$((passed + $(sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/' <<<"$line")))
 }
 
 step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"

@@ -214,8 +214,11 @@ static void check_decision(const tv_vector *v) {
         CHECK_EQ(corsguard_decision_write_headers(&d, rendered, at - 1, &needed), CORSGUARD_RESULT_BUFFER_TOO_SMALL);
         CHECK_EQ(needed, at);
     }
-    CHECK_EQ(corsguard_decision_write_headers(&d, rendered, at, &written), CORSGUARD_RESULT_OK);
-    CHECK_BYTES(rendered, written, expected, at);
+    if (corsguard_decision_write_headers(&d, rendered, at, &written) == CORSGUARD_RESULT_OK) {
+        CHECK_BYTES(rendered, written, expected, at);
+    } else {
+        CHECK(!"the expected headers do not fit in their own size");
+    }
 
     free(expected);
     free(rendered);
