@@ -408,7 +408,7 @@ fn request() -> impl Strategy<Value = GenRequest> {
         prop_oneof![1 => Just(vec![]), 12 => proptest::collection::vec(origin_spec(), 1..=1), 1 => proptest::collection::vec(origin_spec(), 2..=3)],
         prop_oneof![
             1 => Just(vec![]),
-            8 => lines(select(ACRM).prop_map(|m| m.as_bytes().to_vec()), 1).prop_filter("one", |l| l.len() == 1),
+            8 => select(ACRM).prop_map(|m| vec![m.as_bytes().to_vec()]),
             1 => lines(prop_oneof![select(ACRM).prop_map(|m| m.as_bytes().to_vec()), proptest::collection::vec(any::<u8>(), 0..12)], 3),
         ],
         prop_oneof![2 => Just(vec![]), 6 => lines(acrh_line(), 3), 1 => lines(acrh_line(), 12)],
