@@ -8,6 +8,8 @@ pub mod gen;
 pub mod oracle;
 mod properties;
 
+use std::sync::OnceLock;
+
 use arbitrary::{Arbitrary, Unstructured};
 use corsguard::{
     index_len, Methods, Origin, OriginPattern, Policy, PolicyConfig, PolicyErrorKind, PortPattern,
@@ -141,24 +143,26 @@ pub fn check_pattern(data: &[u8]) {
     }
 }
 
-/// Builds `config` and runs `f` on the policy, or returns `None` when it is refused.
-fn with_policy<R>(config: &PolicyConfig<'_>, f: impl FnOnce(&Policy<'_>) -> R) -> Option<R> {
-    let mut index = vec![0u32; index_len(config.origins.len())];
-    Policy::build(config, &mut index).ok().map(|p| f(&p))
+/// The fixed policies of the method and acrh targets, built once per process: building per input would
+/// spend most of each run on `Policy::build` instead of on the request path being fuzzed.
+fn fixed_policy(key: usize, config: PolicyConfig<'static>) -> &'static (Policy<'static>, oracle::OraclePolicy) {
+    static CACHE: [OnceLock<(Policy<'static>, oracle::OraclePolicy)>; 24] = [const { OnceLock::new() }; 24];
+    CACHE[key].get_or_init(|| {
+        let index: &'static mut [u32] = Box::leak(vec![0u32; index_len(config.origins.len())].into_boxed_slice());
+        let policy = Policy::build(&config, index).expect("the fixed policies build");
+        (policy, oracle::OraclePolicy::from_config(&config))
+    })
 }
 
 /// Decides `request` with corsguard and the oracle, asserts every property and the agreement of the two.
-fn decide_and_compare(config: &PolicyConfig<'_>, request: &OwnedRequest) {
-    let oracle_policy = oracle::OraclePolicy::from_config(config);
-    with_policy(config, |policy| {
-        request.with_request(|r| {
-            let decision = policy.decide(r);
-            assert_decision_properties(&oracle_policy, &request.inner, &decision);
-            let expected = oracle_policy.decide(&request.inner);
-            assert_eq!(oracle::observe(&decision), expected, "corsguard vs oracle for {:?}", request.inner);
-        })
-    })
-    .expect("the fixed policies build");
+fn decide_and_compare(key: usize, config: PolicyConfig<'static>, request: &OwnedRequest) {
+    let (policy, oracle_policy) = fixed_policy(key, config);
+    request.with_request(|r| {
+        let decision = policy.decide(r);
+        assert_decision_properties(oracle_policy, &request.inner, &decision);
+        let expected = oracle_policy.decide(&request.inner);
+        assert_eq!(oracle::observe(&decision), expected, "corsguard vs oracle for {:?}", request.inner);
+    });
 }
 
 fn split_lines(data: &[u8], max: usize) -> Vec<Vec<u8>> {
@@ -174,7 +178,8 @@ pub fn check_method(data: &[u8]) {
         return;
     };
     let base = PolicyConfig::new(APP);
-    let config = match selector % 4 {
+    let key = usize::from(selector % 4);
+    let config = match key {
         0 => base,
         1 => PolicyConfig {
             credentials: true,
@@ -193,7 +198,7 @@ pub fn check_method(data: &[u8]) {
             ..OracleRequest::default()
         },
     };
-    decide_and_compare(&config, &request);
+    decide_and_compare(key, config, &request);
 }
 
 /// `Access-Control-Request-Headers` through `decide`, under five header settings and several caps. Input:
@@ -206,6 +211,7 @@ pub fn check_acrh(data: &[u8]) {
         request_headers: RequestHeaders::List(&["content-type", "X-Request-ID", "authorization", "x-b", "x-a"]),
         ..PolicyConfig::new(APP)
     };
+    let mut key = 4 + usize::from(selector % 5);
     let mut config = match selector % 5 {
         0 => base,
         1 => PolicyConfig { request_headers: RequestHeaders::Any, ..base },
@@ -216,6 +222,7 @@ pub fn check_acrh(data: &[u8]) {
     if selector & 0x80 != 0 {
         config.max_request_headers_len = 64;
         config.max_request_headers_count = 4;
+        key += 5;
     }
     let request = OwnedRequest {
         inner: OracleRequest {
@@ -226,9 +233,9 @@ pub fn check_acrh(data: &[u8]) {
             ..OracleRequest::default()
         },
     };
-    decide_and_compare(&config, &request);
+    decide_and_compare(key, config, &request);
     // Whatever the lines, a preflight allowed under a header list asked only for listed names.
-    let expected = oracle::OraclePolicy::from_config(&config).decide(&request.inner);
+    let expected = fixed_policy(key, config).1.decide(&request.inner);
     if expected.allowed {
         for line in &request.inner.request_headers {
             for name in line.split(|&b| b == b',').map(oracle::trim_ows).filter(|n| !n.is_empty()) {
