@@ -11,7 +11,7 @@
 // Each exported function states its contract in C terms (NULL, lengths, ownership, lifetime) for the header.
 #![allow(clippy::missing_safety_doc)]
 
-// Module order is the header's order: codes, building a policy, deciding.
+// cbindgen lists functions module by module, in this (rustfmt-sorted) order: texts, deciding, building.
 mod boundary;
 mod codes;
 mod decide;
