@@ -364,6 +364,8 @@ pub enum TokenLine {
     Pool(u8, Decoration),
     /// `true`, for the PNA header.
     True(Decoration),
+    /// One of the policy's listed methods (so allowed preflights are common).
+    FromPolicy(u8, Decoration),
     /// Anything.
     Raw(Vec<u8>),
 }
@@ -453,9 +455,14 @@ impl RequestInput {
             MethodChoice::Raw(r) => r.clone(),
         };
         let origin = self.origin.iter().take(4).map(|o| render_origin(o, &config.origins)).collect();
+        let policy_methods: Vec<&str> = config.methods.iter().flatten().map(String::as_str).collect();
         let token = |t: &TokenLine, pool: &[&str]| match t {
             TokenLine::Pool(i, d) => d.apply(pick(pool, *i).as_bytes().to_vec()),
             TokenLine::True(d) => d.apply(b"true".to_vec()),
+            TokenLine::FromPolicy(i, d) => {
+                let method = if policy_methods.is_empty() { "PATCH" } else { pick(&policy_methods, *i) };
+                d.apply(method.as_bytes().to_vec())
+            }
             TokenLine::Raw(r) => r.clone(),
         };
         let request_method = self.request_method.iter().take(3).map(|t| token(t, METHODS)).collect();
