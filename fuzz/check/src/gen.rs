@@ -403,19 +403,42 @@ pub enum MethodChoice {
     Raw(Vec<u8>),
 }
 
+/// The lines of one request header: absent, one line (the common case), or several.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum Lines<T> {
+    /// The header is absent.
+    Absent,
+    /// One line.
+    One(T),
+    /// Several lines (or none).
+    Many(Vec<T>),
+}
+
+impl<T> Lines<T> {
+    fn items(&self, max: usize) -> Vec<&T> {
+        match self {
+            Lines::Absent => Vec::new(),
+            Lines::One(t) => vec![t],
+            Lines::Many(v) => v.iter().take(max).collect(),
+        }
+    }
+}
+
 /// A whole request.
 #[derive(Arbitrary, Debug, Clone)]
 pub struct RequestInput {
+    /// Method is OPTIONS (half of the requests), else `method`.
+    pub options: bool,
     /// Method.
     pub method: MethodChoice,
     /// Origin lines.
-    pub origin: Vec<OriginLine>,
+    pub origin: Lines<OriginLine>,
     /// ACRM lines.
-    pub request_method: Vec<TokenLine>,
+    pub request_method: Lines<TokenLine>,
     /// ACRH lines.
-    pub request_headers: Vec<HeaderLine>,
+    pub request_headers: Lines<HeaderLine>,
     /// ACRPN lines.
-    pub private_network: Vec<TokenLine>,
+    pub private_network: Lines<TokenLine>,
 }
 
 /// A request that owns its bytes; [`OwnedRequest::with_request`] lends a `corsguard::Request`.
@@ -449,12 +472,13 @@ impl RequestInput {
     /// Renders the request against a policy, so derived origins and names can be valid ones.
     pub fn render(&self, config: &OwnedConfig) -> OwnedRequest {
         let method = match &self.method {
+            _ if self.options => b"OPTIONS".to_vec(),
             MethodChoice::Options => b"OPTIONS".to_vec(),
             MethodChoice::Get => b"GET".to_vec(),
             MethodChoice::Post => b"POST".to_vec(),
             MethodChoice::Raw(r) => r.clone(),
         };
-        let origin = self.origin.iter().take(4).map(|o| render_origin(o, &config.origins)).collect();
+        let origin = self.origin.items(4).into_iter().map(|o| render_origin(o, &config.origins)).collect();
         let policy_methods: Vec<&str> = config.methods.iter().flatten().map(String::as_str).collect();
         let token = |t: &TokenLine, pool: &[&str]| match t {
             TokenLine::Pool(i, d) => d.apply(pick(pool, *i).as_bytes().to_vec()),
@@ -465,13 +489,14 @@ impl RequestInput {
             }
             TokenLine::Raw(r) => r.clone(),
         };
-        let request_method = self.request_method.iter().take(3).map(|t| token(t, METHODS)).collect();
-        let private_network = self.private_network.iter().take(3).map(|t| token(t, &["true", "TRUE", "false"])).collect();
+        let request_method = self.request_method.items(3).into_iter().map(|t| token(t, METHODS)).collect();
+        let private_network =
+            self.private_network.items(3).into_iter().map(|t| token(t, &["true", "TRUE", "false"])).collect();
         let policy_names: Vec<&str> = config.request_headers.iter().flatten().map(String::as_str).collect();
         let request_headers = self
             .request_headers
-            .iter()
-            .take(12)
+            .items(12)
+            .into_iter()
             .map(|line| match line {
                 HeaderLine::Raw(r) => r.clone(),
                 HeaderLine::Names(names, sep, decoration) => {
