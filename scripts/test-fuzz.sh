@@ -13,7 +13,8 @@ smoke_secs="${FUZZ_SMOKE_SECS:-20}"
 cargo_fuzz_version="0.13.2"
 
 echo "== fuzz: corpus replay (stable)"
-cargo test --manifest-path fuzz/Cargo.toml -p corsguard-fuzz-check --locked
+# Not --locked: fuzz/Cargo.lock follows path dependencies (core, ffi) that other suites change.
+cargo test --manifest-path fuzz/Cargo.toml -p corsguard-fuzz-check
 
 if [ "${FUZZ_SMOKE:-1}" = "0" ]; then
     echo "== fuzz: smoke run skipped (FUZZ_SMOKE=0)"
