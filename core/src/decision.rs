@@ -2,13 +2,13 @@
 //! exact response headers. Values are borrowed from the policy or the request: nothing is copied, formatted
 //! or allocated while deciding.
 
-use crate::bytes::{cmp_ignore_case, is_tchar, is_token, trim_ows};
+use crate::bytes::{is_tchar, is_token, trim_ows};
 use crate::hash;
 use crate::index::EntryKind;
 use crate::origin::{HostKind, Origin, OriginError};
 use crate::policy::{
-    is_forbidden_method, port_key, HeaderRule, MethodRule, Policy, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS, MAX_TOKEN_LEN,
-    PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME,
+    is_forbidden_method, port_key, HeaderRule, MethodRule, Policy, Span, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS,
+    MAX_TOKEN_LEN, PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME,
 };
 
 /// Header names corsguard emits, spelled as the Fetch standard spells them.
@@ -576,8 +576,10 @@ impl<'p> Policy<'p> {
             return false;
         }
         // Walk the host right to left; every dot with a non-empty label before it starts a candidate suffix.
+        // Suffixes longer than the longest pattern's cannot match, so the walk stops there.
         let mut h = hash::suffix_start();
-        for (i, &b) in host.iter().enumerate().rev() {
+        let skip = host.len().saturating_sub(self.max_suffix_len);
+        for (i, &b) in host.iter().enumerate().skip(skip).rev() {
             h = hash::suffix_step(h, b);
             if b != b'.' || i == 0 || host.get(i.wrapping_sub(1)) == Some(&b'.') {
                 continue;
@@ -628,6 +630,7 @@ impl<'p> Policy<'p> {
         }
         let mut count = 0usize;
         let mut non_empty_lines = 0usize;
+        let mut cursor = 0usize;
         for line in lines {
             let mut line_has_name = false;
             for element in line.split(|&b| b == b',') {
@@ -643,7 +646,7 @@ impl<'p> Policy<'p> {
                 if !name.iter().all(|&b| is_tchar(b)) {
                     return Err(DenyReason::HeadersMalformed.into());
                 }
-                self.check_header_name(name)?;
+                self.check_header_name(name, &mut cursor)?;
             }
             if line_has_name || !trim_ows(line).is_empty() {
                 non_empty_lines = non_empty_lines.wrapping_add(1);
@@ -667,14 +670,26 @@ impl<'p> Policy<'p> {
         }
     }
 
-    fn check_header_name(&self, name: &[u8]) -> Result<(), Denial> {
+    /// `cursor` is where the previous name was found in the policy's sorted list: browsers send the names
+    /// sorted and lowercase too, so resuming there makes a whole request one pass over the list, and a length
+    /// test skips most entries without reading them (at most 64 entries, whatever the order).
+    fn check_header_name(&self, name: &[u8], cursor: &mut usize) -> Result<(), Denial> {
         match self.header_rule {
             HeaderRule::List => {
-                let found = self
-                    .header_spans
-                    .binary_search_by(|&span| cmp_ignore_case(name, span_of(&self.allow_headers, span)).reverse())
-                    .is_ok();
-                if found {
+                let is_name = |&span: &Span| {
+                    usize::from(span.1) == name.len() && {
+                        let allowed = span_of(&self.allow_headers, span);
+                        allowed == name || allowed.eq_ignore_ascii_case(name)
+                    }
+                };
+                let spans = self.header_spans.as_slice();
+                let (before, after) = spans.split_at((*cursor).min(spans.len()));
+                let found = match after.iter().position(is_name) {
+                    Some(at) => Some(before.len().wrapping_add(at)),
+                    None => before.iter().position(is_name),
+                };
+                if let Some(at) = found {
+                    *cursor = at.wrapping_add(1);
                     Ok(())
                 } else if name.eq_ignore_ascii_case(b"authorization") {
                     Err(DenyReason::AuthorizationNotAllowed.into())

@@ -384,6 +384,8 @@ pub struct Policy<'a> {
     pub(crate) has_host_patterns: bool,
     /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
     pub(crate) suffix_lens: [u64; 4],
+    /// The longest subdomain-pattern suffix (with its dot): a request walks no more of its host than this.
+    pub(crate) max_suffix_len: usize,
     pub(crate) credentials: bool,
     pub(crate) method_rule: MethodRule,
     pub(crate) methods: Vec<u8, MAX_METHODS_LEN>,
@@ -422,6 +424,7 @@ impl<'a> Policy<'a> {
             has_subdomain_patterns: false,
             has_host_patterns: false,
             suffix_lens: [0; 4],
+            max_suffix_len: 0,
             credentials: config.credentials,
             method_rule,
             methods,
@@ -511,6 +514,7 @@ impl<'a> Policy<'a> {
                     };
                     let kind = if w.subdomains() {
                         self.has_subdomain_patterns = true;
+                        self.max_suffix_len = self.max_suffix_len.max(w.host().len());
                         let len = w.host().len() & 0xff;
                         if let Some(word) = self.suffix_lens.get_mut(len >> 6) {
                             *word |= 1u64 << (len & 63);
