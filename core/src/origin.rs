@@ -256,10 +256,14 @@ pub(crate) fn split(input: &[u8]) -> Result<Parts<'_>, OriginError> {
     };
     check_scheme(scheme)?;
     let authority = rest.strip_prefix(b"://").ok_or(OriginError::MissingSeparator)?;
-    if authority.iter().any(|&b| matches!(b, b'/' | b'?' | b'#' | b'\\')) {
+    // One branch-free pass (it vectorizes) for both checks; a path is reported before userinfo, as before.
+    let (path, userinfo) = authority
+        .iter()
+        .fold((false, false), |(path, at), &b| (path | matches!(b, b'/' | b'?' | b'#' | b'\\'), at | (b == b'@')));
+    if path {
         return Err(OriginError::HasPath);
     }
-    if authority.contains(&b'@') {
+    if userinfo {
         return Err(OriginError::HasUserinfo);
     }
     let (host, port) = if authority.first() == Some(&b'[') {
@@ -588,6 +592,10 @@ mod tests {
                 assert_eq!(check_domain(&origin[8..]), Err(OriginError::UppercaseHost));
             }
         }
+        // The merged path/userinfo pass keeps the order of the errors.
+        assert_eq!(split(b"https://u@a.example/x").map(|_| ()), Err(OriginError::HasPath));
+        assert_eq!(split(b"https://u@a.example").map(|_| ()), Err(OriginError::HasUserinfo));
+        assert_eq!(split(b"https://a.example#").map(|_| ()), Err(OriginError::HasPath));
     }
 
     #[test]
