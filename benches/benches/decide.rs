@@ -35,6 +35,9 @@ fn decisions(c: &mut Criterion) {
             group.bench_function(BenchmarkId::new("corsguard", &case.name), |b| {
                 b.iter(|| corsguard_decide(black_box(&*policy), black_box(&request)))
             });
+            group.bench_function(BenchmarkId::new("corsguard-decide", &case.name), |b| {
+                b.iter(|| black_box(&*policy).decide(black_box(&request)))
+            });
 
             let mut service = common::tower_service(case.shape);
             common::check_tower(case, &mut service);

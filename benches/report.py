@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Turns a benchmark run into the tables of BENCHMARKS.md and the scaling plot.
+
+Reads criterion's estimates (median of each benchmark) from a criterion directory and the instruction counts
+written by benches/callgrind.sh; writes benches/results/criterion.tsv (the raw medians, committed), prints the
+Markdown tables, and draws the scaling plot. Optional "before" inputs add a before/after table.
+
+usage: report.py CRITERION_DIR CALLGRIND_TSV [--before-criterion DIR --before-callgrind TSV] [--plot PNG]
+"""
+import argparse
+import csv
+import json
+import os
+import sys
+
+CORE = [
+    ("allowed_actual", "allowed actual request, exact origin", 25),
+    ("denied_actual", "denied actual request (`https://app.example.com.evil.net`)", None),
+    ("pattern_actual", "subdomain-pattern match (`https://eu.api.example.net`)", None),
+    ("preflight_1_header", "preflight, 1 requested header", None),
+    ("preflight_5_headers", "preflight, 5 requested headers", 100),
+    ("preflight_20_headers", "preflight, 20 requested headers", None),
+    ("origin_253_bytes", "253-byte host of one-letter labels (denied)", None),
+    ("acrh_1mib_commas", "ACRH: 1 MiB of commas (refused)", 1000),
+    ("acrh_1mib_one_name", "ACRH: 1 MiB of one repeated name (refused)", 1000),
+    ("acrh_1024_lines", "ACRH: 1024 lines (refused)", 1000),
+]
+SIZES = [1, 10, 100, 1000, 10000]
+SCALING = ["scaling_exact_allowed", "scaling_exact_denied", "scaling_patterns_allowed", "scaling_patterns_denied"]
+
+
+def medians(root):
+    """{(group, implementation, case): median ns}"""
+    out = {}
+    if not root or not os.path.isdir(root):
+        return out
+    for group in os.listdir(root):
+        gdir = os.path.join(root, group)
+        if not os.path.isdir(gdir) or group == "report":
+            continue
+        for impl in os.listdir(gdir):
+            idir = os.path.join(gdir, impl)
+            if not os.path.isdir(idir) or impl == "report":
+                continue
+            for case in os.listdir(idir):
+                est = os.path.join(idir, case, "new", "estimates.json")
+                if os.path.isfile(est):
+                    with open(est) as f:
+                        out[(group, impl, case)] = json.load(f)["median"]["point_estimate"]
+    return out
+
+
+def instructions(path):
+    out = {}
+    if not path or not os.path.isfile(path):
+        return out
+    with open(path) as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            out[(row["group"], row["implementation"], row["case"])] = int(row["instructions"])
+    return out
+
+
+def ns(v):
+    if v is None:
+        return "-"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} ms"
+    if v >= 1e3:
+        return f"{v / 1e3:.2f} µs"
+    return f"{v:.1f} ns"
+
+
+def ratio(a, b):
+    return f"{a / b:.1f}x" if a and b else "-"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("criterion")
+    p.add_argument("callgrind")
+    p.add_argument("--before-criterion")
+    p.add_argument("--before-callgrind")
+    p.add_argument("--plot")
+    p.add_argument("--tsv", default=os.path.join(os.path.dirname(__file__), "results", "criterion.tsv"))
+    a = p.parse_args()
+    m = medians(a.criterion)
+    ir = instructions(a.callgrind)
+    if not m:
+        sys.exit(f"no criterion estimates under {a.criterion}")
+    os.makedirs(os.path.dirname(a.tsv), exist_ok=True)
+    with open(a.tsv, "w") as f:
+        f.write("group\timplementation\tcase\tmedian_ns\n")
+        for (g, i, c), v in sorted(m.items()):
+            f.write(f"{g}\t{i}\t{c}\t{v:.3f}\n")
+
+    def get(g, i, c):
+        return m.get((g, i, c))
+
+    print("### Single requests (group `core`)\n")
+    print("| case | corsguard: decide | corsguard: decide + walk headers | tower-http | tower-http ÷ corsguard "
+          "| instructions: corsguard | instructions: tower-http | target |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for case, label, target in CORE:
+        d = get("core", "corsguard-decide", case)
+        w = get("core", "corsguard", case)
+        t = get("core", "tower-http", case)
+        if target is None:
+            verdict = "≥ 10x tower-http: " + ("met" if w and t and t / w >= 10 else "missed")
+        else:
+            verdict = f"decide ≤ {ns(target)}: " + ("met" if d is not None and d <= target else "missed")
+            verdict += "; ≥ 10x: " + ("met" if w and t and t / w >= 10 else "missed")
+        print(f"| {label} | {ns(d)} | {ns(w)} | {ns(t)} | {ratio(t, w)} | {ir.get(('core', 'corsguard', case), '-')} "
+              f"| {ir.get(('core', 'tower-http', case), '-')} | {verdict} |")
+
+    print("\n### The same requests in tower-http's types (group `core`)\n")
+    print("| case | corsguard via http types | tower-http | dropping the `http::Request` alone |")
+    print("|---|---:|---:|---:|")
+    for case in ["allowed_actual", "denied_actual", "preflight_5_headers"]:
+        print(f"| {case} | {ns(get('core', 'corsguard-http', case))} | {ns(get('core', 'tower-http', case))} "
+              f"| {ns(get('core', 'request-drop', case))} |")
+
+    print("\n### Scaling: 1 to 10,000 exact origins or subdomain patterns\n")
+    print("| group | policy size | corsguard | ÷ size 1 | instructions | tower-http | ÷ size 1 | tower-http ÷ corsguard |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for g in SCALING:
+        base_c = get(g, "corsguard", "1")
+        base_t = get(g, "tower-http", "1")
+        for n in SIZES:
+            c = get(g, "corsguard", str(n))
+            t = get(g, "tower-http", str(n))
+            print(f"| {g} | {n:,} | {ns(c)} | {ratio(c, base_c)} | {ir.get((g, 'corsguard', str(n)), '-')} "
+                  f"| {ns(t)} | {ratio(t, base_t)} | {ratio(t, c)} |")
+
+    print("\n### Building the policy\n")
+    print("| policy | corsguard `Policy::build` | tower-http `CorsLayer` + `layer` | tower-http ÷ corsguard |")
+    print("|---|---:|---:|---:|")
+    for case in ["baseline", "10000_exact"]:
+        c = get("build_policy", "corsguard", case)
+        t = get("build_policy", "tower-http", case)
+        print(f"| {case} | {ns(c)} | {ns(t)} | {ratio(t, c)} |")
+
+    if a.before_criterion or a.before_callgrind:
+        bm = medians(a.before_criterion)
+        bir = instructions(a.before_callgrind)
+        print("\n### Before and after the core optimisations (corsguard: decide + walk headers)\n")
+        print("| case | median before | median after | instructions before | instructions after |")
+        print("|---|---:|---:|---:|---:|")
+        rows = [("core", c) for c, _, _ in CORE] + [(g, str(n)) for g in SCALING for n in (1, 10000)]
+        for g, c in rows:
+            print(f"| {g}/{c} | {ns(bm.get((g, 'corsguard', c)))} | {ns(m.get((g, 'corsguard', c)))} "
+                  f"| {bir.get((g, 'corsguard', c), '-')} | {ir.get((g, 'corsguard', c), '-')} |")
+
+    if a.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+        for ax, kind, title in [(axes[0], "exact", "exact origins"), (axes[1], "patterns", "subdomain patterns")]:
+            for impl, colour in [("corsguard", "tab:green"), ("tower-http", "tab:red")]:
+                for verdict, style in [("allowed", "-o"), ("denied", "--s")]:
+                    g = f"scaling_{kind}_{verdict}"
+                    ys = [get(g, impl, str(n)) for n in SIZES]
+                    if all(y is not None for y in ys):
+                        ax.plot(SIZES, ys, style, color=colour, label=f"{impl}, {verdict}")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel(f"number of {title} in the policy")
+            ax.set_title(f"Actual request vs {title}")
+            ax.grid(True, which="both", alpha=0.3)
+        axes[0].set_ylabel("median time per request (ns, log scale)")
+        axes[1].legend(loc="upper left", fontsize=8)
+        fig.suptitle("corsguard decision vs tower-http CorsLayer (criterion medians)")
+        fig.tight_layout()
+        fig.savefig(a.plot, dpi=110)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmark smoke run (not a timed test): builds the corsguard-benches crate and runs every benchmark once
+# in criterion's test mode, the allocation counter (which fails if corsguard allocates while deciding), the
+# zero-allocation test, and the callgrind driver once. The real measurement is described in BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "--- cargo test -p corsguard-benches (benches run once each in test mode, allocation test)"
+cargo test --locked -p corsguard-benches --all-targets
+echo "--- the callgrind driver, without valgrind, on one case of each implementation"
+cargo run -q --locked -p corsguard-benches --example callgrind -- core/preflight_5_headers corsguard 10 10
+cargo run -q --locked -p corsguard-benches --example callgrind -- core/preflight_5_headers tower-http 10 10
+if command -v python3 >/dev/null; then
+  echo "--- benches/report.py compiles"
+  python3 -m py_compile benches/report.py
+fi
+echo "bench smoke: ok"
