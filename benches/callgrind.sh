@@ -19,7 +19,7 @@ collected() {
 printf 'group\tcase\timplementation\tinstructions\n'
 for id in $cases; do
   [[ "$id" =~ $filter ]] || continue
-  for impl in corsguard tower-http; do
+  for impl in ${CALLGRIND_IMPLS:-corsguard corsguard-decide tower-http}; do
     base=$(collected "$id" "$impl" 0 "$calls")
     full=$(collected "$id" "$impl" "$calls" "$calls")
     printf '%s\t%s\t%s\t%s\n' "${id%%/*}" "${id#*/}" "$impl" "$(( (full - base) / calls ))"

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Turns a benchmark run into the tables of BENCHMARKS.md and the scaling plot.
 
-Reads criterion's estimates (median of each benchmark) from a criterion directory and the instruction counts
-written by benches/callgrind.sh; writes benches/results/criterion.tsv (the raw medians, committed), prints the
-Markdown tables, and draws the scaling plot. Optional "before" inputs add a before/after table.
+Reads criterion's estimates (median of each benchmark) from one or more criterion directories (one per run;
+CRITERION_DIR may be a comma-separated list) and the instruction counts written by benches/callgrind.sh;
+writes benches/results/criterion.tsv (every run's medians, committed), prints the Markdown tables, and draws
+the scaling plot. With several runs each figure is the lowest of the runs' medians: interference from other
+work on a shared machine only ever adds time. Optional "before" inputs add a before/after table.
 
-usage: report.py CRITERION_DIR CALLGRIND_TSV [--before-criterion DIR --before-callgrind TSV] [--plot PNG]
+usage: report.py CRITERION_DIRS CALLGRIND_TSV [--before-criterion DIRS --before-callgrind TSV] [--plot PNG]
 """
 import argparse
 import csv
@@ -29,8 +31,21 @@ SIZES = [1, 10, 100, 1000, 10000]
 SCALING = ["scaling_exact_allowed", "scaling_exact_denied", "scaling_patterns_allowed", "scaling_patterns_denied"]
 
 
-def medians(root):
-    """{(group, implementation, case): median ns}"""
+def medians(roots):
+    """{(group, implementation, case): lowest median ns over the runs in the comma-separated `roots`}"""
+    out = {}
+    for run in runs(roots):
+        for key, v in run.items():
+            out[key] = min(v, out.get(key, v))
+    return out
+
+
+def runs(roots):
+    return [run_medians(r) for r in (roots or "").split(",") if r]
+
+
+def run_medians(root):
+    """{(group, implementation, case): median ns} of one run"""
     out = {}
     if not root or not os.path.isdir(root):
         return out
@@ -84,14 +99,20 @@ def main():
     p.add_argument("--tsv", default=os.path.join(os.path.dirname(__file__), "results", "criterion.tsv"))
     a = p.parse_args()
     m = medians(a.criterion)
+    all_runs = runs(a.criterion)
     ir = instructions(a.callgrind)
     if not m:
         sys.exit(f"no criterion estimates under {a.criterion}")
     os.makedirs(os.path.dirname(a.tsv), exist_ok=True)
     with open(a.tsv, "w") as f:
-        f.write("group\timplementation\tcase\tmedian_ns\n")
-        for (g, i, c), v in sorted(m.items()):
-            f.write(f"{g}\t{i}\t{c}\t{v:.3f}\n")
+        f.write("group\timplementation\tcase\t" + "\t".join(f"median_ns_run{i + 1}" for i in range(len(all_runs))) + "\n")
+        for key in sorted(m):
+            g, i, c = key
+            f.write(f"{g}\t{i}\t{c}\t" + "\t".join(f"{r[key]:.3f}" if key in r else "-" for r in all_runs) + "\n")
+    spreads = sorted(max(r[k] for r in all_runs if k in r) / m[k] for k in m if all(k in r for r in all_runs))
+    if len(all_runs) > 1 and spreads:
+        print(f"Runs: {len(all_runs)}. Highest ÷ lowest median of the same benchmark across runs: median "
+              f"{spreads[len(spreads) // 2]:.2f}, worst {spreads[-1]:.2f}.\n")
 
     def get(g, i, c):
         return m.get((g, i, c))
@@ -166,12 +187,14 @@ def main():
                         ax.plot(SIZES, ys, style, color=colour, label=f"{impl}, {verdict}")
             ax.set_xscale("log")
             ax.set_yscale("log")
+            ax.set_xticks(SIZES)
+            ax.set_xticklabels([f"{n:,}" for n in SIZES])
             ax.set_xlabel(f"number of {title} in the policy")
             ax.set_title(f"Actual request vs {title}")
             ax.grid(True, which="both", alpha=0.3)
         axes[0].set_ylabel("median time per request (ns, log scale)")
         axes[1].legend(loc="upper left", fontsize=8)
-        fig.suptitle("corsguard decision vs tower-http CorsLayer (criterion medians)")
+        fig.suptitle(f"corsguard decision vs tower-http CorsLayer (lowest criterion median of {len(all_runs)} run(s))")
         fig.tight_layout()
         fig.savefig(a.plot, dpi=110)
 

@@ -2,7 +2,7 @@
 //! counts of a run with N calls and one with 0 calls, divided by N, is the cost of one call, independent of
 //! the machine's load. Used by `benches/callgrind.sh`.
 //!
-//! `callgrind <group>/<case> <corsguard|tower-http> <calls> <prepared>`: `prepared` requests are cloned
+//! `callgrind --list`, or `callgrind <group>/<case> <corsguard|corsguard-decide|tower-http> <calls> <prepared>`: `prepared` requests are cloned
 //! before the loop in both runs (tower-http consumes one per call), so only the calls differ.
 
 #[path = "../benches/common/mod.rs"]
@@ -14,8 +14,14 @@ use corsguard_benches::{all_cases, check_corsguard, corsguard_decide, policy};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--list") {
+        for case in all_cases() {
+            println!("{}/{}", case.group, case.name);
+        }
+        return;
+    }
     let [_, id, implementation, calls, prepared] = &args[..] else {
-        eprintln!("usage: callgrind <group>/<case> <corsguard|tower-http> <calls> <prepared>");
+        eprintln!("usage: callgrind <group>/<case> <corsguard|corsguard-decide|tower-http> <calls> <prepared>");
         std::process::exit(2);
     };
     let calls: usize = calls.parse().expect("calls");
@@ -35,6 +41,14 @@ fn main() {
                 sum = sum.wrapping_add(corsguard_decide(black_box(&policy), black_box(&request)));
             }
             black_box(sum);
+        }
+        "corsguard-decide" => {
+            let policy = policy(case.shape);
+            let request = case.request.corsguard();
+            check_corsguard(&case, &policy, &request);
+            for _ in 0..calls {
+                black_box(black_box(&policy).decide(black_box(&request)));
+            }
         }
         "tower-http" => {
             let mut service = common::tower_service(case.shape);
