@@ -47,6 +47,17 @@ fn oracle_nested_localhost_patterns_are_loopback() {
     corsguard_fuzz_check::check_policy_build(&std::fs::read(corpus("policy_build/oracle-nested-localhost-loopback")).unwrap());
 }
 
+/// Check bug (pattern target, after 183 s): for a 4094-byte `https://*.…` pattern the check probed with the
+/// label `api`, giving an origin longer than corsguard's 4096-byte ceiling, which is rightly refused. The probe
+/// now uses a one-byte label (and `:1` for `:*`), exactly as long as the pattern.
+#[test]
+fn check_pattern_probe_fits_the_length_ceiling() {
+    corsguard_fuzz_check::check_pattern(&std::fs::read(corpus("pattern/check-probe-longer-than-ceiling")).unwrap());
+    let long = format!("https://*.{}.example", "a".repeat(4096 - "https://*..example".len()));
+    assert_eq!(long.len(), 4096);
+    corsguard_fuzz_check::check_pattern(long.as_bytes());
+}
+
 fn corpus(rel: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus").join(rel)
 }
