@@ -607,6 +607,8 @@ impl<'p> Policy<'p> {
         }
         match self.method_rule {
             // Under credentials `*` is a literal method name to browsers, so echo the request's method.
+            // A method literally named `*` is never echoed under credentials: DESIGN.md never emits `*` then.
+            MethodRule::Any if self.credentials && method == b"*" => Err(DenyReason::MethodNotAllowed.into()),
             MethodRule::Any => Ok(Some(if self.credentials { method } else { b"*" })),
             MethodRule::List => {
                 let allowed = self.method_spans.iter().any(|&span| span_of(&self.methods, span) == method);
@@ -715,7 +717,10 @@ impl<'p> Policy<'p> {
                 }
             }
             HeaderRule::Any { authorization } => {
-                if !authorization && name.eq_ignore_ascii_case(b"authorization") {
+                if self.credentials && name == b"*" {
+                    // Echoed under credentials, a name `*` would put a `*` in ACAH: never emitted then.
+                    Err(DenyReason::HeaderNotAllowed.into())
+                } else if !authorization && name.eq_ignore_ascii_case(b"authorization") {
                     Err(DenyReason::AuthorizationNotAllowed.into())
                 } else {
                     Ok(())

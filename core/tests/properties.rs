@@ -516,6 +516,8 @@ fn expected(p: &GenPolicy, r: &Request<'_>) -> Expected {
                 && m.len() <= MAX_TOKEN_LEN
                 && !is_forbidden_method(m)
                 && p.methods.as_ref().is_none_or(|list| list.iter().any(|x| x.as_bytes() == m))
+                // Under credentials `*` is never emitted, so a method named `*` cannot be echoed.
+                && !(p.credentials && p.methods.is_none() && m == b"*")
         }
         _ => false,
     };
@@ -529,7 +531,9 @@ fn expected(p: &GenPolicy, r: &Request<'_>) -> Expected {
         && names.iter().all(|n| is_token(n))
         && names.iter().all(|n| match &p.request_headers {
             Some(list) => list.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(n)),
-            None => p.any_with_authorization || !n.eq_ignore_ascii_case(b"authorization"),
+            None => {
+                (p.any_with_authorization || !n.eq_ignore_ascii_case(b"authorization")) && !(p.credentials && n == b"*")
+            }
         })
         && (!echo || non_empty_lines <= MAX_ECHOED_HEADER_LINES);
     let pna_ok = match r.request_private_network {

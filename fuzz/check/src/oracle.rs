@@ -939,7 +939,9 @@ impl OraclePolicy {
             return Err(reason::METHOD_FORBIDDEN);
         }
         d.allow_methods = Some(match &self.methods {
-            // Under credentials `*` is a literal method name, so the method itself is named.
+            // Under credentials `*` is a literal method name, so the method itself is named; a method
+            // literally called `*` would then put `*` in ACAM, which is never emitted under credentials.
+            None if self.credentials && method == b"*" => return Err(reason::METHOD_NOT_ALLOWED),
             None if self.credentials => set([method.to_vec()]),
             None => set([b"*".to_vec()]),
             Some(list) => {
@@ -973,6 +975,8 @@ impl OraclePolicy {
                 let is_authorization = lower == b"authorization";
                 let allowed = match &self.request_headers {
                     Some(list) => list.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(name)),
+                    // Echoed under credentials, a name `*` would put `*` in ACAH: never emitted then.
+                    None if self.credentials && name == b"*" => false,
                     None => !is_authorization || self.any_header_covers_authorization,
                 };
                 if !allowed {
