@@ -729,7 +729,7 @@ fn prepare_request_headers(
         RequestHeaders::List(list) => list,
     };
     check_header_list(list, Setting::RequestHeaders, is_forbidden_request_header)?;
-    // Sorted lowercase, so a requested name is found by binary search whatever its case.
+    // Sorted lowercase, so sorted requests (what browsers send) are matched in one resuming scan, whatever the case.
     let mut order: Vec<&[u8], MAX_HEADER_NAMES> = Vec::new();
     for h in list {
         let _ = order.push(h.as_bytes());
