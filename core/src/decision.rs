@@ -8,7 +8,7 @@ use crate::index::EntryKind;
 use crate::origin::{HostKind, Origin, OriginError};
 use crate::policy::{
     is_forbidden_method, port_key, HeaderRule, MethodRule, Policy, Span, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS,
-    MAX_TOKEN_LEN, PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME,
+    MAX_TOKEN_LEN, PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
 };
 
 /// Header names corsguard emits, spelled as the Fetch standard spells them.
@@ -180,16 +180,44 @@ enum AllowHeaders<'a> {
 }
 
 /// The response headers of a decision, in a fixed order: ACAO, ACAC, ACAM, ACAH, ACMA, ACAPN, ACEH, Vary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ResponseHeaders<'a> {
-    allow_origin: Option<&'a [u8]>,
-    allow_credentials: bool,
-    allow_methods: Option<&'a [u8]>,
-    allow_headers: AllowHeaders<'a>,
-    max_age: Option<&'a [u8]>,
-    allow_private_network: bool,
-    expose_headers: Option<&'a [u8]>,
-    vary: Option<&'static [u8]>,
+    /// Each header's value by slot (its place in the order); a slot is sent when its bit of `present` is
+    /// set, and an unsent slot is always empty, so that equal headers compare equal.
+    values: [&'a [u8]; SLOTS],
+    present: u8,
+    /// Under credentials with any header allowed: the request's own lines, echoed as one
+    /// `Access-Control-Allow-Headers` per non-empty line (that slot's value is then unused).
+    echo: &'a [&'a [u8]],
+}
+
+const SLOTS: usize = 8;
+const SLOT_NAMES: [&str; SLOTS] = [
+    names::ALLOW_ORIGIN,
+    names::ALLOW_CREDENTIALS,
+    names::ALLOW_METHODS,
+    names::ALLOW_HEADERS,
+    names::MAX_AGE,
+    names::ALLOW_PRIVATE_NETWORK,
+    names::EXPOSE_HEADERS,
+    names::VARY,
+];
+pub(crate) const BIT_ALLOW_ORIGIN: u8 = 1 << 0;
+pub(crate) const BIT_ALLOW_CREDENTIALS: u8 = 1 << 1;
+pub(crate) const BIT_ALLOW_METHODS: u8 = 1 << 2;
+pub(crate) const BIT_ALLOW_HEADERS: u8 = 1 << 3;
+pub(crate) const BIT_MAX_AGE: u8 = 1 << 4;
+pub(crate) const BIT_ALLOW_PRIVATE_NETWORK: u8 = 1 << 5;
+pub(crate) const BIT_EXPOSE_HEADERS: u8 = 1 << 6;
+pub(crate) const BIT_VARY: u8 = 1 << 7;
+const SLOT_ALLOW_HEADERS: usize = 3;
+const TRUE: &[u8] = b"true";
+const NONE: &[u8] = b"";
+
+impl core::fmt::Debug for ResponseHeaders<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// The buffer given to [`ResponseHeaders::write_to`] is too small; `needed` bytes would fit.
@@ -207,21 +235,12 @@ impl core::fmt::Display for BufferTooSmall {
 
 impl<'a> ResponseHeaders<'a> {
     const fn vary_only(vary: &'static [u8]) -> Self {
-        ResponseHeaders {
-            allow_origin: None,
-            allow_credentials: false,
-            allow_methods: None,
-            allow_headers: AllowHeaders::None,
-            max_age: None,
-            allow_private_network: false,
-            expose_headers: None,
-            vary: Some(vary),
-        }
+        ResponseHeaders { values: [NONE, NONE, NONE, NONE, NONE, NONE, NONE, vary], present: BIT_VARY, echo: &[] }
     }
 
     /// The headers in emission order.
-    pub fn iter(&self) -> HeaderIter<'a> {
-        HeaderIter { headers: *self, step: 0, echo_pos: 0 }
+    pub fn iter(&self) -> HeaderIter<'_, 'a> {
+        HeaderIter { headers: self, remaining: self.present, echo_pos: 0 }
     }
 
     /// How many headers there are.
@@ -280,61 +299,54 @@ impl<'a> ResponseHeaders<'a> {
     }
 }
 
-impl<'a> IntoIterator for &ResponseHeaders<'a> {
+impl<'h, 'a> IntoIterator for &'h ResponseHeaders<'a> {
     type Item = Header<'a>;
-    type IntoIter = HeaderIter<'a>;
+    type IntoIter = HeaderIter<'h, 'a>;
 
-    fn into_iter(self) -> HeaderIter<'a> {
+    fn into_iter(self) -> HeaderIter<'h, 'a> {
         self.iter()
     }
 }
 
 /// Iterator over a decision's headers, in emission order.
 #[derive(Clone, Debug)]
-pub struct HeaderIter<'a> {
-    headers: ResponseHeaders<'a>,
-    step: u8,
+pub struct HeaderIter<'h, 'a> {
+    headers: &'h ResponseHeaders<'a>,
+    /// The slots not yet visited that have a header: the next one is the lowest set bit.
+    remaining: u8,
     echo_pos: usize,
 }
 
-impl<'a> Iterator for HeaderIter<'a> {
+impl<'a> Iterator for HeaderIter<'_, 'a> {
     type Item = Header<'a>;
 
     fn next(&mut self) -> Option<Header<'a>> {
-        let h = &self.headers;
-        loop {
-            let found = match self.step {
-                0 => h.allow_origin.map(|v| Header { name: names::ALLOW_ORIGIN, value: v }),
-                1 => h.allow_credentials.then_some(Header { name: names::ALLOW_CREDENTIALS, value: b"true" }),
-                2 => h.allow_methods.map(|v| Header { name: names::ALLOW_METHODS, value: v }),
-                3 => match h.allow_headers {
-                    AllowHeaders::None => None,
-                    AllowHeaders::Value(v) => Some(Header { name: names::ALLOW_HEADERS, value: v }),
-                    AllowHeaders::Echo(lines) => {
-                        // One header per non-empty line, so echoed values stay borrowed.
-                        let rest = lines.get(self.echo_pos..).unwrap_or(&[]);
-                        match rest.iter().position(|l| !trim_ows(l).is_empty()) {
-                            Some(offset) => {
-                                let at = self.echo_pos.wrapping_add(offset);
-                                self.echo_pos = at.wrapping_add(1);
-                                let line = lines.get(at).copied().unwrap_or(&[]);
-                                return Some(Header { name: names::ALLOW_HEADERS, value: trim_ows(line) });
-                            }
-                            None => None,
-                        }
-                    }
-                },
-                4 => h.max_age.map(|v| Header { name: names::MAX_AGE, value: v }),
-                5 => h.allow_private_network.then_some(Header { name: names::ALLOW_PRIVATE_NETWORK, value: b"true" }),
-                6 => h.expose_headers.map(|v| Header { name: names::EXPOSE_HEADERS, value: v }),
-                7 => h.vary.map(|v| Header { name: names::VARY, value: v }),
-                _ => return None,
-            };
-            self.step = self.step.wrapping_add(1);
-            if found.is_some() {
-                return found;
+        let slot = self.remaining.trailing_zeros() as usize;
+        let name = *SLOT_NAMES.get(slot)?;
+        let lines = self.headers.echo;
+        if slot == SLOT_ALLOW_HEADERS && !lines.is_empty() {
+            // One header per non-empty line, so echoed values stay borrowed.
+            let rest = lines.get(self.echo_pos..).unwrap_or(&[]);
+            if let Some(offset) = rest.iter().position(|l| !trim_ows(l).is_empty()) {
+                let at = self.echo_pos.wrapping_add(offset);
+                self.echo_pos = at.wrapping_add(1);
+                return Some(Header { name, value: trim_ows(lines.get(at).copied().unwrap_or(&[])) });
             }
+            self.remaining &= !BIT_ALLOW_HEADERS;
+            return self.next_plain();
         }
+        self.remaining &= self.remaining.wrapping_sub(1);
+        Some(Header { name, value: self.headers.values.get(slot).copied().unwrap_or(&[]) })
+    }
+}
+
+impl<'a> HeaderIter<'_, 'a> {
+    /// The next header past the echoed lines (which come from the one slot that can hold several).
+    fn next_plain(&mut self) -> Option<Header<'a>> {
+        let slot = self.remaining.trailing_zeros() as usize;
+        let name = *SLOT_NAMES.get(slot)?;
+        self.remaining &= self.remaining.wrapping_sub(1);
+        Some(Header { name, value: self.headers.values.get(slot).copied().unwrap_or(&[]) })
     }
 }
 
@@ -477,22 +489,11 @@ impl<'p> Policy<'p> {
 
     fn decide_actual<'d>(&'d self, origin: &'d [u8], single: bool) -> Result<ResponseHeaders<'d>, Denial> {
         let allow_origin = self.check_origin(origin, single)?;
-        let expose_headers = if self.expose_any {
-            Some(&b"*"[..])
-        } else if self.expose_headers.is_empty() {
-            None
-        } else {
-            Some(self.expose_headers.as_slice())
-        };
+        let expose_headers = if self.expose_any { b"*" } else { self.expose_headers.as_slice() };
         Ok(ResponseHeaders {
-            allow_origin: Some(allow_origin),
-            allow_credentials: self.credentials,
-            allow_methods: None,
-            allow_headers: AllowHeaders::None,
-            max_age: None,
-            allow_private_network: false,
-            expose_headers,
-            vary: Some(VARY_ACTUAL),
+            values: [allow_origin, TRUE, NONE, NONE, NONE, NONE, expose_headers, VARY_ACTUAL],
+            present: self.actual_headers,
+            echo: &[],
         })
     }
 
@@ -506,15 +507,34 @@ impl<'p> Policy<'p> {
         let allow_methods = self.check_method(request.request_method)?;
         let allow_headers = self.check_request_headers(request.request_headers)?;
         let allow_private_network = self.check_private_network(request.request_private_network)?;
+        let mut present = self.preflight_headers;
+        if allow_private_network {
+            present |= BIT_ALLOW_PRIVATE_NETWORK;
+        }
+        let (allow_headers, echo) = match allow_headers {
+            AllowHeaders::None => (NONE, &[][..]),
+            AllowHeaders::Value(v) => {
+                present |= BIT_ALLOW_HEADERS;
+                (v, &[][..])
+            }
+            AllowHeaders::Echo(lines) => {
+                present |= BIT_ALLOW_HEADERS;
+                (NONE, lines)
+            }
+        };
         Ok(ResponseHeaders {
-            allow_origin: Some(allow_origin),
-            allow_credentials: self.credentials,
-            allow_methods,
-            allow_headers,
-            max_age: if self.max_age.is_empty() { None } else { Some(self.max_age.as_slice()) },
-            allow_private_network,
-            expose_headers: None,
-            vary: Some(self.preflight_vary()),
+            values: [
+                allow_origin,
+                TRUE,
+                allow_methods,
+                allow_headers,
+                self.max_age.as_slice(),
+                TRUE,
+                NONE,
+                self.preflight_vary(),
+            ],
+            present,
+            echo,
         })
     }
 
@@ -557,44 +577,56 @@ impl<'p> Policy<'p> {
             return false;
         }
         let scheme_hash = hash::hash_bytes(SEED_SCHEME, origin.scheme());
-        let port = port_key(origin.port());
         let host = origin.host();
-        let verify = |kind: u64, suffix_hash: u64, suffix: &[u8]| {
-            [port, PORT_KEY_ANY].iter().any(|&p| {
-                let key = hash::pattern_key(kind, scheme_hash, suffix_hash, p);
-                self.index.candidates(key, EntryKind::Pattern).any(|i| {
-                    self.origins
-                        .get(i)
-                        .is_some_and(|pattern| pattern_text_matches(pattern.as_bytes(), kind, origin, suffix))
-                })
+        let probe = |kind: u64, suffix_hash: u64, port: u64, suffix: &[u8]| {
+            let key = hash::pattern_key(kind, scheme_hash, suffix_hash, port);
+            self.index.candidates(key, EntryKind::Pattern).any(|i| {
+                self.origins
+                    .get(i)
+                    .is_some_and(|pattern| pattern_text_matches(pattern.as_bytes(), kind, origin, suffix))
             })
         };
-        if self.has_host_patterns && verify(KIND_HOST_ANY_PORT, hash::hash_suffix(host), host) {
+        // Host patterns (`http://localhost:*`) always take any port.
+        if self.has_host_patterns && probe(KIND_HOST_ANY_PORT, hash::hash_bytes(SEED_SUFFIX, host), PORT_KEY_ANY, host)
+        {
             return true;
         }
         if !self.has_subdomain_patterns || origin.host_kind() != Some(HostKind::Domain) {
             return false;
         }
-        // Walk the host right to left; every dot with a non-empty label before it starts a candidate suffix.
-        // Suffixes longer than the longest pattern's cannot match, so the walk stops there.
-        let mut h = hash::suffix_start();
-        let skip = host.len().saturating_sub(self.max_suffix_len);
-        for (i, &b) in host.iter().enumerate().skip(skip).rev() {
-            h = hash::suffix_step(h, b);
-            if b != b'.' || i == 0 || host.get(i.wrapping_sub(1)) == Some(&b'.') {
-                continue;
-            }
-            let len = host.len().wrapping_sub(i) & 0xff;
-            let known = self.suffix_lens.get(len >> 6).is_some_and(|w| w & (1u64 << (len & 63)) != 0);
-            if known && verify(KIND_SUBDOMAINS, h, host.get(i..).unwrap_or(&[])) {
-                return true;
+        // Only a suffix as long as some pattern's can match, so the host is tested at those lengths alone (a
+        // policy has few distinct ones) rather than at each of its dots: a candidate is a dot with a
+        // non-empty label before it. `suffix_lens` keeps lengths modulo 256, so each bit stands for every
+        // length of its class up to the longest pattern's.
+        let port = port_key(origin.port());
+        let longest = self.max_suffix_len.min(host.len().saturating_sub(1));
+        for (w, &word) in self.suffix_lens.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let mut len = w.wrapping_mul(64).wrapping_add(bits.trailing_zeros() as usize);
+                bits &= bits.wrapping_sub(1);
+                while len <= longest {
+                    let at = host.len().wrapping_sub(len);
+                    let starts_suffix =
+                        host.get(at) == Some(&b'.') && host.get(at.wrapping_sub(1)).is_some_and(|&b| b != b'.');
+                    if starts_suffix {
+                        let suffix = host.get(at..).unwrap_or(&[]);
+                        let suffix_hash = hash::hash_bytes(SEED_SUFFIX, suffix);
+                        if probe(KIND_SUBDOMAINS, suffix_hash, port, suffix)
+                            || (self.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY, suffix))
+                        {
+                            return true;
+                        }
+                    }
+                    len = len.wrapping_add(256);
+                }
             }
         }
         false
     }
 
     /// Returns the `Access-Control-Allow-Methods` value.
-    fn check_method<'d>(&'d self, lines: &'d [&'d [u8]]) -> Result<Option<&'d [u8]>, Denial> {
+    fn check_method<'d>(&'d self, lines: &'d [&'d [u8]]) -> Result<&'d [u8], Denial> {
         let [line] = lines else {
             return Err(DenyReason::MethodMalformed.into());
         };
@@ -609,13 +641,13 @@ impl<'p> Policy<'p> {
             // Under credentials `*` is a literal method name to browsers, so echo the request's method.
             // A method literally named `*` is never echoed under credentials: DESIGN.md never emits `*` then.
             MethodRule::Any if self.credentials && method == b"*" => Err(DenyReason::MethodNotAllowed.into()),
-            MethodRule::Any => Ok(Some(if self.credentials { method } else { b"*" })),
+            MethodRule::Any => Ok(if self.credentials { method } else { b"*" }),
             MethodRule::List => {
                 let allowed = self.method_spans.iter().any(|&span| span_of(&self.methods, span) == method);
                 if !allowed {
                     return Err(DenyReason::MethodNotAllowed.into());
                 }
-                Ok(Some(self.methods.as_slice()))
+                Ok(self.methods.as_slice())
             }
         }
     }
@@ -628,6 +660,19 @@ impl<'p> Policy<'p> {
             total = total.saturating_add(line.len());
             if total > self.max_request_headers_len {
                 return Err(DenyReason::HeadersTooLong.into());
+            }
+        }
+        // Fast path: one line naming listed headers in list order, spelled as browsers send them
+        // (lowercase, sorted, joined with "," and no space), is checked as one run of word compares against
+        // the list in that form. Anything else takes the full path below.
+        if let [line] = lines {
+            if self.header_rule == HeaderRule::List
+                && is_sublist(line, &self.request_form)
+                // Each name matched a different entry, so only a list longer than the cap needs a count.
+                && (self.header_spans.len() <= self.max_request_headers_count
+                    || line.iter().filter(|&&b| b == b',').count() < self.max_request_headers_count)
+            {
+                return Ok(AllowHeaders::Value(self.allow_headers.as_slice()));
             }
         }
         let mut count = 0usize;
@@ -782,6 +827,56 @@ fn find_comma(bytes: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&b| b == b',').map(|i| at.wrapping_add(i))
 }
 
+/// Whether every comma-separated element of `line` is an entry of `list` (non-empty entries, joined with ","),
+/// the elements in list order: a merge of the two that compares eight bytes at a time while they agree and,
+/// where they differ, moves `list` on by one entry. Each round moves `list` on, so it ends within `list`'s
+/// entry count. An empty element in `line` never matches, as `list` has none.
+fn is_sublist(line: &[u8], list: &[u8]) -> bool {
+    if line.is_empty() {
+        return false;
+    }
+    // `i` and `j` are the starts of the current element of `line` and entry of `list`.
+    let (mut i, mut j) = (0usize, 0usize);
+    loop {
+        let rest = line.get(i..).unwrap_or(&[]);
+        let entries = list.get(j..).unwrap_or(&[]);
+        let agree = common_prefix(rest, entries);
+        if agree == rest.len() && matches!(entries.get(agree), None | Some(&b',')) {
+            return true;
+        }
+        // The elements before the last comma of the agreeing run equal entries (same bytes, commas in the same
+        // places); the one under way differs from the entry beside it, so that entry is skipped.
+        let element =
+            rest.get(..agree).and_then(|run| run.iter().rposition(|&b| b == b',')).map_or(0, |c| c.wrapping_add(1));
+        let entry = j.wrapping_add(element);
+        let Some(next) = list.get(entry..).and_then(|e| e.iter().position(|&b| b == b',')) else {
+            return false;
+        };
+        i = i.wrapping_add(element);
+        j = entry.wrapping_add(next).wrapping_add(1);
+    }
+}
+
+/// How many leading bytes `a` and `b` share, comparing eight at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut k = 0usize;
+    while let (Some(x), Some(y)) = (a.get(k..k.wrapping_add(8)), b.get(k..k.wrapping_add(8))) {
+        let diff =
+            u64::from_le_bytes(x.try_into().unwrap_or([0; 8])) ^ u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
+        if diff != 0 {
+            return k.wrapping_add((diff.trailing_zeros() / 8) as usize);
+        }
+        k = k.wrapping_add(8);
+    }
+    while let (Some(x), Some(y)) = (a.get(k), b.get(k)) {
+        if x != y {
+            break;
+        }
+        k = k.wrapping_add(1);
+    }
+    k
+}
+
 fn span_of(buf: &[u8], (start, len): (u16, u16)) -> &[u8] {
     let start = usize::from(start);
     buf.get(start..start.saturating_add(usize::from(len))).unwrap_or(&[])
@@ -812,7 +907,64 @@ fn pattern_text_matches(pattern: &[u8], kind: u64, origin: &Origin<'_>, suffix: 
 
 #[cfg(test)]
 mod tests {
-    use super::Elements;
+    use super::{common_prefix, is_sublist, Elements};
+
+    /// The rule `is_sublist` implements, written the obvious way.
+    fn is_sublist_by_rule(line: &[u8], list: &[u8]) -> bool {
+        if line.is_empty() {
+            return false;
+        }
+        let mut entries = list.split(|&b| b == b',').filter(|e| !e.is_empty());
+        line.split(|&b| b == b',').all(|element| entries.any(|entry| entry == element))
+    }
+
+    #[test]
+    fn the_word_merge_agrees_with_the_rule() {
+        let pieces: [&[u8]; 12] =
+            [b"a", b"ab", b"abcdefghij", b"abcdefghijk", b"b", b"ba", b"x-y", b"A", b"", b" a", b"abcdefgh", b"c"];
+        let lists: [&[u8]; 6] = [
+            b"",
+            b"a",
+            b"a,ab,abcdefghij,b,ba,x-y",
+            b"ab,abcdefgh,abcdefghijk,ba",
+            b"abcdefgh,abcdefghij,abcdefghijk,c",
+            b"a,b,c",
+        ];
+        let n = pieces.len();
+        let mut line = Vec::new();
+        let mut matched = 0;
+        for list in lists {
+            for combo in 0..(n + 1).pow(4) {
+                line.clear();
+                let mut rest = combo;
+                let mut first = true;
+                for _ in 0..4 {
+                    let pick = rest % (n + 1);
+                    rest /= n + 1;
+                    if pick < n {
+                        if !first {
+                            line.push(b',');
+                        }
+                        first = false;
+                        line.extend_from_slice(pieces[pick]);
+                    }
+                }
+                let expected = is_sublist_by_rule(&line, list);
+                matched += usize::from(expected);
+                assert_eq!(
+                    is_sublist(&line, list),
+                    expected,
+                    "{:?} in {:?}",
+                    String::from_utf8_lossy(&line),
+                    String::from_utf8_lossy(list)
+                );
+            }
+        }
+        assert!(matched > 100, "only {matched} lines matched");
+        assert_eq!(common_prefix(b"abcdefghijkl", b"abcdefghijkz"), 11);
+        assert_eq!(common_prefix(b"abc", b"abcdefghijkz"), 3);
+        assert_eq!(common_prefix(b"", b"a"), 0);
+    }
 
     #[test]
     fn elements_are_split_by_comma() {

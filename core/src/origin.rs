@@ -135,6 +135,14 @@ impl<'a> Origin<'a> {
     /// Parses one serialized origin. The input must be exactly what a browser sends: no surrounding
     /// whitespace (trim it first; [`crate::Policy::decide`] does), lowercase, no default port, no path.
     pub fn parse(input: &'a [u8]) -> Result<Self, OriginError> {
+        if let Some(origin) = parse_common(input) {
+            return Ok(origin);
+        }
+        Self::parse_full(input)
+    }
+
+    /// The parser every value can take; [`parse`](Self::parse) tries a one-pass path first.
+    pub(crate) fn parse_full(input: &'a [u8]) -> Result<Self, OriginError> {
         if input == b"null" {
             return Ok(Origin {
                 serialized: input,
@@ -217,6 +225,63 @@ pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
         _ => None,
     }
 }
+
+/// The form nearly every request has, `http(s)://` + a domain + an optional port, in one table pass over the
+/// authority. Returns `None` for everything else: IP addresses, other schemes, and every invalid value, which
+/// then takes [`Origin::parse_full`], so no result and no error differs from the full parser's.
+fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
+    if input.len() > MAX_ORIGIN_LEN {
+        return None;
+    }
+    let scheme_len = if input.starts_with(b"https://") {
+        5
+    } else if input.starts_with(b"http://") {
+        4
+    } else {
+        return None;
+    };
+    let scheme = input.get(..scheme_len)?;
+    let authority = input.get(scheme_len.wrapping_add(3)..)?;
+    // Class 0: may appear in a lowercase domain; 1: `:`; 2: anything else (uppercase, forbidden, not visible
+    // ASCII, which covers `/ ? # \ @ [ ]` and so paths, userinfo and IPv6).
+    let class = authority.iter().fold(0u8, |acc, &b| acc | AUTHORITY_CLASS.get(usize::from(b)).copied().unwrap_or(2));
+    let (host, port_digits) = match class {
+        0 => (authority, None),
+        1 => {
+            let colon = authority.iter().position(|&b| b == b':')?;
+            (authority.get(..colon)?, Some(authority.get(colon.wrapping_add(1)..)?))
+        }
+        _ => return None,
+    };
+    if host.is_empty() || ends_in_number(host) {
+        return None;
+    }
+    let port = check_port(scheme, port_digits).ok()?;
+    Some(Origin {
+        serialized: input,
+        scheme,
+        host,
+        port_digits: port_digits.unwrap_or(&[]),
+        port,
+        host_kind: Some(HostKind::Domain),
+    })
+}
+
+/// Per byte of an authority: 0 when it may appear in a lowercase domain, 1 for `:`, 2 for anything else.
+// Evaluated at compile time: an out-of-range index or overflow would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const AUTHORITY_CLASS: [u8; 256] = {
+    let mut table = [2u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        if DOMAIN_BYTE_CLASS[b] == 0 {
+            table[b] = 0;
+        }
+        b += 1;
+    }
+    table[b':' as usize] = 1;
+    table
+};
 
 /// Splits `scheme://host[:port]`, checking every byte class and the structure, but not the host or port.
 pub(crate) fn split(input: &[u8]) -> Result<Parts<'_>, OriginError> {
@@ -596,6 +661,58 @@ mod tests {
         assert_eq!(split(b"https://u@a.example/x").map(|_| ()), Err(OriginError::HasPath));
         assert_eq!(split(b"https://u@a.example").map(|_| ()), Err(OriginError::HasUserinfo));
         assert_eq!(split(b"https://a.example#").map(|_| ()), Err(OriginError::HasPath));
+    }
+
+    #[test]
+    fn the_one_pass_path_agrees_with_the_full_parser() {
+        // Every concatenation of up to four fragments: schemes, hosts, ports, and the bytes that make an
+        // origin invalid. The fast path may decline anything, but what it accepts must be what the full
+        // parser returns, and `parse` must always equal `parse_full`.
+        let fragments: [&[u8]; 22] = [
+            b"https://",
+            b"http://",
+            b"ws://",
+            b"a",
+            b"A",
+            b"1",
+            b".",
+            b":",
+            b"443",
+            b"80",
+            b"0",
+            b"/",
+            b"@",
+            b"[::1]",
+            b"-",
+            b"x.com",
+            b"127.0.0.1",
+            b"0x1",
+            b" ",
+            "\u{e9}".as_bytes(),
+            b"\x00",
+            b"99999",
+        ];
+        let mut accepted = 0u32;
+        let mut input = Vec::new();
+        let n = fragments.len();
+        for combo in 0..(n + 1).pow(4) {
+            input.clear();
+            let mut rest = combo;
+            for _ in 0..4 {
+                let pick = rest % (n + 1);
+                rest /= n + 1;
+                if pick < n {
+                    input.extend_from_slice(fragments[pick]);
+                }
+            }
+            let full = Origin::parse_full(&input);
+            if let Some(fast) = parse_common(&input) {
+                accepted += 1;
+                assert_eq!(Ok(fast), full, "{:?}", String::from_utf8_lossy(&input));
+            }
+            assert_eq!(Origin::parse(&input), full, "{:?}", String::from_utf8_lossy(&input));
+        }
+        assert!(accepted > 1000, "the fast path took only {accepted} inputs");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 use heapless::Vec;
 
 use crate::bytes::{cmp_ignore_case, is_token};
+use crate::decision::{
+    BIT_ALLOW_CREDENTIALS, BIT_ALLOW_METHODS, BIT_ALLOW_ORIGIN, BIT_EXPOSE_HEADERS, BIT_MAX_AGE, BIT_VARY,
+};
 use crate::hash;
 use crate::index::{self, EntryKind, Index, MAX_ORIGINS};
 use crate::origin::{self, OriginError};
@@ -357,6 +360,7 @@ pub(crate) const KIND_HOST_ANY_PORT: u64 = 2;
 pub(crate) const PORT_KEY_ANY: u64 = 0x1_0000;
 pub(crate) const SEED_EXACT: u64 = 0x243f_6a88_85a3_08d3;
 pub(crate) const SEED_SCHEME: u64 = 0x1319_8a2e_0370_7344;
+pub(crate) const SEED_SUFFIX: u64 = 0xa409_3822_299f_31d0;
 
 pub(crate) fn port_key(port: Option<u16>) -> u64 {
     port.map_or(0, u64::from)
@@ -384,6 +388,8 @@ pub struct Policy<'a> {
     pub(crate) has_host_patterns: bool,
     /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
     pub(crate) suffix_lens: [u64; 4],
+    /// Whether some subdomain pattern takes any port (`:*`), so that a request also probes for that key.
+    pub(crate) any_port_patterns: bool,
     /// The longest subdomain-pattern suffix (with its dot): a request walks no more of its host than this.
     pub(crate) max_suffix_len: usize,
     pub(crate) credentials: bool,
@@ -394,6 +400,13 @@ pub struct Policy<'a> {
     /// Lowercase, sorted, joined with ", ".
     pub(crate) allow_headers: Vec<u8, MAX_HEADER_LIST_LEN>,
     pub(crate) header_spans: Vec<Span, MAX_HEADER_NAMES>,
+    /// The same names joined with "," and no space: the form browsers send, compared with a request's line
+    /// eight bytes at a time.
+    pub(crate) request_form: Vec<u8, MAX_HEADER_LIST_LEN>,
+    /// Which headers every allowed actual request gets (bits of `ResponseHeaders`'s slots).
+    pub(crate) actual_headers: u8,
+    /// Which headers every allowed preflight gets; ACAH and ACAPN are added per request.
+    pub(crate) preflight_headers: u8,
     pub(crate) expose_any: bool,
     pub(crate) expose_headers: Vec<u8, MAX_HEADER_LIST_LEN>,
     pub(crate) max_age: Vec<u8, 5>,
@@ -414,6 +427,11 @@ impl<'a> Policy<'a> {
         let max_age = prepare_max_age(config.max_age)?;
         let (method_rule, methods, method_spans) = prepare_methods(config.methods)?;
         let (header_rule, allow_headers, header_spans) = prepare_request_headers(config.request_headers)?;
+        // The names are tokens, so the only spaces in the joined list are the separators'; it never grows.
+        let mut request_form = Vec::new();
+        for &b in allow_headers.iter().filter(|&&b| b != b' ') {
+            let _ = request_form.push(b);
+        }
         let (expose_any, expose_headers) = prepare_exposed_headers(config.exposed_headers, config.credentials)?;
 
         let mut policy = Policy {
@@ -424,6 +442,7 @@ impl<'a> Policy<'a> {
             has_subdomain_patterns: false,
             has_host_patterns: false,
             suffix_lens: [0; 4],
+            any_port_patterns: false,
             max_suffix_len: 0,
             credentials: config.credentials,
             method_rule,
@@ -432,6 +451,16 @@ impl<'a> Policy<'a> {
             header_rule,
             allow_headers,
             header_spans,
+            request_form,
+            actual_headers: BIT_ALLOW_ORIGIN
+                | BIT_VARY
+                | if config.credentials { BIT_ALLOW_CREDENTIALS } else { 0 }
+                | if expose_any || !expose_headers.is_empty() { BIT_EXPOSE_HEADERS } else { 0 },
+            preflight_headers: BIT_ALLOW_ORIGIN
+                | BIT_ALLOW_METHODS
+                | BIT_VARY
+                | if config.credentials { BIT_ALLOW_CREDENTIALS } else { 0 }
+                | if max_age.is_empty() { 0 } else { BIT_MAX_AGE },
             expose_any,
             expose_headers,
             max_age,
@@ -514,6 +543,7 @@ impl<'a> Policy<'a> {
                     };
                     let kind = if w.subdomains() {
                         self.has_subdomain_patterns = true;
+                        self.any_port_patterns |= port == PORT_KEY_ANY;
                         self.max_suffix_len = self.max_suffix_len.max(w.host().len());
                         let len = w.host().len() & 0xff;
                         if let Some(word) = self.suffix_lens.get_mut(len >> 6) {
@@ -524,7 +554,7 @@ impl<'a> Policy<'a> {
                         self.has_host_patterns = true;
                         KIND_HOST_ANY_PORT
                     };
-                    let h = hash::pattern_key(kind, scheme_hash, hash::hash_suffix(w.host()), port);
+                    let h = hash::pattern_key(kind, scheme_hash, hash::hash_bytes(SEED_SUFFIX, w.host()), port);
                     (h, EntryKind::Pattern)
                 }
             };

@@ -953,6 +953,25 @@ mod protocol_rules {
         headers_over_count_cap: PolicyConfig { max_request_headers_count: 2, ..app_with(RequestHeaders::Any, false) },
             preflight(APP, b"PUT", &[b"x-a,,x-b", b"x-a"])
             => Preflight, Deny(R::HeadersTooMany), Some(403), [VARY => VARY_PRE];
+        // The browser-form fast path (one sorted lowercase line of listed names) keeps the count cap.
+        headers_browser_form_over_count_cap: PolicyConfig {
+                max_request_headers_count: 2,
+                ..app_with(RequestHeaders::List(&["x-a", "x-b", "x-c"]), false)
+            },
+            preflight(APP, b"PUT", &[b"x-a,x-b,x-c"])
+            => Preflight, Deny(R::HeadersTooMany), Some(403), [VARY => VARY_PRE];
+        headers_browser_form_at_count_cap: PolicyConfig {
+                max_request_headers_count: 2,
+                ..app_with(RequestHeaders::List(&["x-a", "x-b", "x-c"]), false)
+            },
+            preflight(APP, b"PUT", &[b"x-a,x-c"])
+            => Preflight, Allow, Some(204), [ACAO => APP, ACAM => b"GET, PUT, PATCH", ACAH => b"x-a, x-b, x-c", VARY => VARY_PRE];
+        headers_browser_form_unlisted_last: app_with(RequestHeaders::List(&["x-a", "x-b"]), false),
+            preflight(APP, b"PUT", &[b"x-a,x-b,x-bb"])
+            => Preflight, Deny(R::HeaderNotAllowed), Some(403), [VARY => VARY_PRE];
+        headers_browser_form_prefix_of_listed: app_with(RequestHeaders::List(&["x-abc", "x-b"]), false),
+            preflight(APP, b"PUT", &[b"x-ab"])
+            => Preflight, Deny(R::HeaderNotAllowed), Some(403), [VARY => VARY_PRE];
         // Methods are case-sensitive: `put` is not `PUT`, `patch` is not `PATCH`.
         method_case_sensitive: app_with(RequestHeaders::List(&[]), false), preflight(APP, b"put", &[])
             => Preflight, Deny(R::MethodNotAllowed), Some(403), [VARY => VARY_PRE];
@@ -1347,5 +1366,32 @@ mod static_policy {
         }
         assert!(policy().credentials());
         assert!(!policy().allows_any_origin());
+    }
+}
+
+/// Pattern suffixes are filtered by length modulo 256: suffixes 44 and 300 bytes long share a class, and
+/// both must still match (and only their own subdomains).
+#[test]
+fn pattern_suffix_lengths_that_share_a_class() {
+    let long_domain = format!("{}.example", "a".repeat(291)); // ".{291 a}.example" is 300 bytes
+    let short_domain = format!("{}.example", "b".repeat(35)); // 44 bytes with its dot
+    assert_eq!(long_domain.len() + 1, 300);
+    assert_eq!(short_domain.len() + 1, 44);
+    let origins = leak_list(vec![format!("https://*.{long_domain}"), format!("https://*.{short_domain}")]);
+    let config = PolicyConfig { max_origin_len: 1024, ..cfg(origins) };
+    let mut index = vec![0u32; corsguard::index_len(2)];
+    let policy = Policy::build(&config, &mut index).unwrap();
+    for (host, allowed) in [
+        (format!("x.{long_domain}"), true),
+        (format!("x.y.{short_domain}"), true),
+        (format!("x.{short_domain}"), true),
+        (format!("x.c{short_domain}"), false),
+        (long_domain.clone(), false),
+        (format!("x..{short_domain}"), false),
+        (format!("x.{}", &long_domain[1..]), false),
+    ] {
+        let origin = leak_bytes(format!("https://{host}").into_bytes());
+        let decision = policy.decide(&actual(b"GET", origin));
+        assert_eq!(decision.is_allowed(), allowed, "{host}");
     }
 }
