@@ -77,6 +77,54 @@ pub fn is_field_value(bytes: &[u8]) -> bool {
     bytes.iter().all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
+/// Byte equality without a call to `memcmp`: most values compared while deciding (origins, methods, header
+/// names) are under 64 bytes, where loading words beats the call.
+#[inline]
+pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    if n >= 8 {
+        let mut at = 0usize;
+        while at.wrapping_add(8) < n {
+            if load8(a, at) != load8(b, at) {
+                return false;
+            }
+            at = at.wrapping_add(8);
+        }
+        // The last eight bytes, overlapping what was already compared.
+        let last = n.wrapping_sub(8);
+        return load8(a, last) == load8(b, last);
+    }
+    if n >= 4 {
+        let last = n.wrapping_sub(4);
+        return load4(a, 0) == load4(b, 0) && load4(a, last) == load4(b, last);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// `bytes.strip_prefix(prefix)`, compared with [`eq`].
+#[inline]
+pub(crate) fn strip_prefix<'b>(bytes: &'b [u8], prefix: &[u8]) -> Option<&'b [u8]> {
+    let head = bytes.get(..prefix.len())?;
+    if eq(head, prefix) {
+        bytes.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    let word = bytes.get(at..at.wrapping_add(8)).and_then(|w| w.try_into().ok()).unwrap_or([0; 8]);
+    u64::from_le_bytes(word)
+}
+
+fn load4(bytes: &[u8], at: usize) -> u32 {
+    let word = bytes.get(at..at.wrapping_add(4)).and_then(|w| w.try_into().ok()).unwrap_or([0; 4]);
+    u32::from_le_bytes(word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +135,21 @@ mod tests {
             assert_eq!(is_tchar(b), tchar_by_rule(b), "byte {b:#04x}");
         }
         assert!(is_tchar(b'~') && is_tchar(b'^') && !is_tchar(b',') && !is_tchar(b' ') && !is_tchar(0x80));
+    }
+
+    #[test]
+    fn word_equality_is_slice_equality() {
+        let base: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(eq(a, a));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x20;
+                assert!(!eq(a, &b), "len {len}, byte {at}");
+            }
+            assert!(!eq(a, &base[..len + 1]));
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! exact response headers. Values are borrowed from the policy or the request: nothing is copied, formatted
 //! or allocated while deciding.
 
-use crate::bytes::{is_tchar, is_token, trim_ows};
+use crate::bytes::{eq, is_tchar, is_token, strip_prefix, trim_ows};
 use crate::hash;
 use crate::index::EntryKind;
 use crate::origin::{HostKind, Origin, OriginError};
@@ -452,7 +452,7 @@ impl<'p> Policy<'p> {
                 headers: ResponseHeaders::vary_only(VARY_ACTUAL),
             };
         };
-        let preflight = request.method == b"OPTIONS" && !request.request_method.is_empty();
+        let preflight = eq(request.method, b"OPTIONS") && !request.request_method.is_empty();
         let result = if preflight {
             self.decide_preflight(first_origin, more_origins.is_empty(), request)
         } else {
@@ -553,7 +553,7 @@ impl<'p> Policy<'p> {
             let hit = self
                 .index
                 .candidates(h, EntryKind::Exact)
-                .any(|i| self.origins.get(i).is_some_and(|o| o.as_bytes() == raw));
+                .any(|i| self.origins.get(i).is_some_and(|o| eq(o.as_bytes(), raw)));
             if hit {
                 return Ok(raw);
             }
@@ -631,6 +631,13 @@ impl<'p> Policy<'p> {
             return Err(DenyReason::MethodMalformed.into());
         };
         let method = trim_ows(line);
+        // Fast path: a method spelled exactly as listed is a valid, allowed token (the list was checked when
+        // the policy was built, and holds no forbidden method).
+        if self.method_rule == MethodRule::List
+            && self.method_spans.iter().any(|&span| eq(span_of(&self.methods, span), method))
+        {
+            return Ok(self.methods.as_slice());
+        }
         if method.len() > MAX_TOKEN_LEN || !is_token(method) {
             return Err(DenyReason::MethodMalformed.into());
         }
@@ -643,7 +650,7 @@ impl<'p> Policy<'p> {
             MethodRule::Any if self.credentials && method == b"*" => Err(DenyReason::MethodNotAllowed.into()),
             MethodRule::Any => Ok(if self.credentials { method } else { b"*" }),
             MethodRule::List => {
-                let allowed = self.method_spans.iter().any(|&span| span_of(&self.methods, span) == method);
+                let allowed = self.method_spans.iter().any(|&span| eq(span_of(&self.methods, span), method));
                 if !allowed {
                     return Err(DenyReason::MethodNotAllowed.into());
                 }
@@ -735,7 +742,7 @@ impl<'p> Policy<'p> {
         let is_name = |&span: &Span| {
             usize::from(span.1) == name.len() && {
                 let allowed = span_of(&self.allow_headers, span);
-                allowed == name || (!exact && allowed.eq_ignore_ascii_case(name))
+                eq(allowed, name) || (!exact && allowed.eq_ignore_ascii_case(name))
             }
         };
         let spans = self.header_spans.as_slice();
@@ -884,24 +891,21 @@ fn span_of(buf: &[u8], (start, len): (u16, u16)) -> &[u8] {
 
 /// Checks that the pattern entry `pattern` really is the pattern of `kind` for this origin and suffix.
 fn pattern_text_matches(pattern: &[u8], kind: u64, origin: &Origin<'_>, suffix: &[u8]) -> bool {
-    let Some(rest) = pattern.strip_prefix(origin.scheme()).and_then(|r| r.strip_prefix(b"://")) else {
+    let Some(rest) = strip_prefix(pattern, origin.scheme()).and_then(|r| strip_prefix(r, b"://")) else {
         return false;
     };
     let rest = if kind == KIND_SUBDOMAINS {
-        match rest.strip_prefix(b"*").and_then(|r| r.strip_prefix(suffix)) {
-            Some(r) => r,
-            None => return false,
-        }
+        strip_prefix(rest, b"*").and_then(|r| strip_prefix(r, suffix))
     } else {
-        match rest.strip_prefix(suffix) {
-            Some(r) => r,
-            None => return false,
-        }
+        strip_prefix(rest, suffix)
     };
     match rest {
-        b":*" => true,
-        b"" => origin.port().is_none(),
-        _ => rest.strip_prefix(b":") == Some(origin.port_digits()) && origin.port().is_some(),
+        None => false,
+        Some(b":*") => true,
+        Some(b"") => origin.port().is_none(),
+        Some(rest) => {
+            strip_prefix(rest, b":").is_some_and(|digits| eq(digits, origin.port_digits())) && origin.port().is_some()
+        }
     }
 }
 

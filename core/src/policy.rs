@@ -651,7 +651,12 @@ fn prepare_max_age(max_age: Option<u32>) -> Result<Vec<u8, 5>, PolicyError> {
 const NORMALIZED_METHODS: [&[u8]; 6] = [b"DELETE", b"GET", b"HEAD", b"OPTIONS", b"POST", b"PUT"];
 
 pub(crate) fn is_forbidden_method(method: &[u8]) -> bool {
-    [&b"CONNECT"[..], b"TRACE", b"TRACK"].iter().any(|m| m.eq_ignore_ascii_case(method))
+    // Only lengths 5 and 7 can match, so most methods are ruled out without reading them.
+    match method.len() {
+        5 => method.eq_ignore_ascii_case(b"TRACE") || method.eq_ignore_ascii_case(b"TRACK"),
+        7 => method.eq_ignore_ascii_case(b"CONNECT"),
+        _ => false,
+    }
 }
 
 type Prepared<const N: usize, const S: usize> = (Vec<u8, N>, Vec<Span, S>);
