@@ -5,7 +5,7 @@
 use crate::bytes::{eq, is_tchar, is_token, strip_prefix, trim_ows};
 use crate::hash;
 use crate::index::EntryKind;
-use crate::origin::{HostKind, Origin, OriginError};
+use crate::origin::{self, HostKind, Origin, OriginError};
 use crate::policy::{
     is_forbidden_method, port_key, HeaderRule, MethodRule, Policy, Span, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS,
     MAX_TOKEN_LEN, PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
@@ -558,8 +558,12 @@ impl<'p> Policy<'p> {
                 return Ok(raw);
             }
         }
-        let origin =
-            Origin::parse(raw).map_err(|e| Denial { reason: DenyReason::OriginMalformed, origin_error: Some(e) })?;
+        // The common form inline, the full parser for the rest (same results, see `origin::parse_common`).
+        let origin = match origin::parse_common(raw) {
+            Some(origin) => origin,
+            None => Origin::parse_full(raw)
+                .map_err(|e| Denial { reason: DenyReason::OriginMalformed, origin_error: Some(e) })?,
+        };
         if self.any_origin {
             return Ok(b"*");
         }
@@ -576,7 +580,13 @@ impl<'p> Policy<'p> {
         if !self.has_subdomain_patterns && !self.has_host_patterns {
             return false;
         }
-        let scheme_hash = hash::hash_bytes(SEED_SCHEME, origin.scheme());
+        let scheme = origin.scheme();
+        let schemes = self.pattern_schemes.get(..self.pattern_scheme_count).unwrap_or(&[]);
+        let scheme_hash = match schemes.iter().find(|&&(s, _)| eq(s, scheme)) {
+            Some(&(_, h)) => h,
+            None if self.more_pattern_schemes => hash::mix_bytes(SEED_SCHEME, scheme),
+            None => return false,
+        };
         let host = origin.host();
         let probe = |kind: u64, suffix_hash: u64, port: u64, suffix: &[u8]| {
             let key = hash::pattern_key(kind, scheme_hash, suffix_hash, port);
@@ -587,8 +597,7 @@ impl<'p> Policy<'p> {
             })
         };
         // Host patterns (`http://localhost:*`) always take any port.
-        if self.has_host_patterns && probe(KIND_HOST_ANY_PORT, hash::hash_bytes(SEED_SUFFIX, host), PORT_KEY_ANY, host)
-        {
+        if self.has_host_patterns && probe(KIND_HOST_ANY_PORT, hash::mix_bytes(SEED_SUFFIX, host), PORT_KEY_ANY, host) {
             return true;
         }
         if !self.has_subdomain_patterns || origin.host_kind() != Some(HostKind::Domain) {
@@ -611,7 +620,7 @@ impl<'p> Policy<'p> {
                         host.get(at) == Some(&b'.') && host.get(at.wrapping_sub(1)).is_some_and(|&b| b != b'.');
                     if starts_suffix {
                         let suffix = host.get(at..).unwrap_or(&[]);
-                        let suffix_hash = hash::hash_bytes(SEED_SUFFIX, suffix);
+                        let suffix_hash = hash::mix_bytes(SEED_SUFFIX, suffix);
                         if probe(KIND_SUBDOMAINS, suffix_hash, port, suffix)
                             || (self.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY, suffix))
                         {

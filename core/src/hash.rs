@@ -4,6 +4,11 @@ const K: u64 = 0x517c_c1b7_2722_0a95;
 
 /// Hash of a byte string (exact origins, schemes, host suffixes; each with its own seed).
 pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    finish(mix_bytes(seed, bytes))
+}
+
+/// [`hash_bytes`] without the final avalanche: for parts that [`pattern_key`] mixes and finishes.
+pub(crate) fn mix_bytes(seed: u64, bytes: &[u8]) -> u64 {
     let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
@@ -19,7 +24,7 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
         };
         h = (h.rotate_left(5) ^ last).wrapping_mul(K);
     }
-    finish(h)
+    h
 }
 
 fn word(bytes: &[u8]) -> u64 {

@@ -229,7 +229,8 @@ pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
 /// The form nearly every request has, `http(s)://` + a domain + an optional port, in one table pass over the
 /// authority. Returns `None` for everything else: IP addresses, other schemes, and every invalid value, which
 /// then takes [`Origin::parse_full`], so no result and no error differs from the full parser's.
-fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
+#[inline]
+pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
     if input.len() > MAX_ORIGIN_LEN {
         return None;
     }

@@ -388,6 +388,13 @@ pub struct Policy<'a> {
     pub(crate) has_host_patterns: bool,
     /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
     pub(crate) suffix_lens: [u64; 4],
+    /// The distinct schemes of the patterns with their hashes, so a request neither hashes its scheme nor,
+    /// when no pattern has that scheme, looks any further; `more_pattern_schemes` when they did not fit.
+    /// (A plain array, not a `heapless::Vec`: a field with a destructor that holds `'a` would make every
+    /// borrow the policy holds outlive it strictly, which callers building a policy in one scope trip over.)
+    pub(crate) pattern_schemes: [(&'a [u8], u64); 4],
+    pub(crate) pattern_scheme_count: usize,
+    pub(crate) more_pattern_schemes: bool,
     /// Whether some subdomain pattern takes any port (`:*`), so that a request also probes for that key.
     pub(crate) any_port_patterns: bool,
     /// The longest subdomain-pattern suffix (with its dot): a request walks no more of its host than this.
@@ -442,6 +449,9 @@ impl<'a> Policy<'a> {
             has_subdomain_patterns: false,
             has_host_patterns: false,
             suffix_lens: [0; 4],
+            pattern_schemes: [(&[], 0); 4],
+            pattern_scheme_count: 0,
+            more_pattern_schemes: false,
             any_port_patterns: false,
             max_suffix_len: 0,
             credentials: config.credentials,
@@ -535,7 +545,17 @@ impl<'a> Policy<'a> {
                         };
                         check_secure(w.scheme(), loopback).map_err(|k| at(i, k))?;
                     }
-                    let scheme_hash = hash::hash_bytes(SEED_SCHEME, w.scheme());
+                    let scheme_hash = hash::mix_bytes(SEED_SCHEME, w.scheme());
+                    let known = self.pattern_schemes.get(..self.pattern_scheme_count).unwrap_or(&[]);
+                    if !known.iter().any(|&(s, _)| s == w.scheme()) {
+                        match self.pattern_schemes.get_mut(self.pattern_scheme_count) {
+                            Some(slot) => {
+                                *slot = (w.scheme(), scheme_hash);
+                                self.pattern_scheme_count = self.pattern_scheme_count.wrapping_add(1);
+                            }
+                            None => self.more_pattern_schemes = true,
+                        }
+                    }
                     let port = match w.port() {
                         PortPattern::Any => PORT_KEY_ANY,
                         PortPattern::Default => 0,
@@ -554,7 +574,7 @@ impl<'a> Policy<'a> {
                         self.has_host_patterns = true;
                         KIND_HOST_ANY_PORT
                     };
-                    let h = hash::pattern_key(kind, scheme_hash, hash::hash_bytes(SEED_SUFFIX, w.host()), port);
+                    let h = hash::pattern_key(kind, scheme_hash, hash::mix_bytes(SEED_SUFFIX, w.host()), port);
                     (h, EntryKind::Pattern)
                 }
             };

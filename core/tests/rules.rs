@@ -1395,3 +1395,35 @@ fn pattern_suffix_lengths_that_share_a_class() {
         assert_eq!(decision.is_allowed(), allowed, "{host}");
     }
 }
+
+/// A policy keeps the hashes of up to four pattern schemes; past that a request hashes its own. Both ways
+/// must find every pattern, and a scheme no pattern has must find none.
+#[test]
+fn patterns_with_many_schemes() {
+    let schemes = ["https", "http", "wss", "ws", "app1", "app2", "app3"];
+    for count in [1, 4, 5, 7] {
+        let origins = leak_list(schemes[..count].iter().map(|s| format!("{s}://*.example.com")).collect());
+        let mut index = vec![0u32; corsguard::index_len(count)];
+        let config = PolicyConfig { credentials: false, ..cfg(origins) };
+        let policy = Policy::build(&config, &mut index).unwrap();
+        for (i, scheme) in schemes.iter().enumerate() {
+            let origin = leak_bytes(format!("{scheme}://a.example.com").into_bytes());
+            assert_eq!(policy.decide(&actual(b"GET", origin)).is_allowed(), i < count, "{count} schemes, {scheme}");
+        }
+    }
+}
+
+/// A policy borrowed from locals of the same scope, its `Result` matched in tail position: compiles only
+/// while `Policy` has no destructor that could see its borrows (a `heapless::Vec` of references once broke
+/// this in the fuzz harness).
+#[test]
+fn policy_borrows_locals_of_its_own_scope() {
+    let origins = vec![String::from("https://*.example.com")];
+    let list: Vec<&str> = origins.iter().map(String::as_str).collect();
+    let config = PolicyConfig::new(&list);
+    let mut index = vec![0u32; corsguard::index_len(1)];
+    match Policy::build(&config, &mut index) {
+        Ok(policy) => assert!(policy.decide(&actual(b"GET", b"https://a.example.com")).is_allowed()),
+        Err(e) => panic!("{e}"),
+    }
+}
