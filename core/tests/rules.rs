@@ -1418,7 +1418,7 @@ fn patterns_with_many_schemes() {
 /// this in the fuzz harness).
 #[test]
 fn policy_borrows_locals_of_its_own_scope() {
-    let origins = vec![String::from("https://*.example.com")];
+    let origins = [String::from("https://*.example.com")];
     let list: Vec<&str> = origins.iter().map(String::as_str).collect();
     let config = PolicyConfig::new(&list);
     let mut index = vec![0u32; corsguard::index_len(1)];
