@@ -873,10 +873,18 @@ fn is_sublist(line: &[u8], list: &[u8]) -> bool {
     }
 }
 
-/// How many leading bytes `a` and `b` share, comparing eight at a time.
+/// How many leading bytes `a` and `b` share, comparing sixteen at a time, then eight, then one.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let mut k = 0usize;
-    while let (Some(x), Some(y)) = (a.get(k..k.wrapping_add(8)), b.get(k..k.wrapping_add(8))) {
+    while let (Some(x), Some(y)) = (a.get(k..k.wrapping_add(16)), b.get(k..k.wrapping_add(16))) {
+        let diff = u128::from_le_bytes(x.try_into().unwrap_or([0; 16]))
+            ^ u128::from_le_bytes(y.try_into().unwrap_or([0; 16]));
+        if diff != 0 {
+            return k.wrapping_add((diff.trailing_zeros() / 8) as usize);
+        }
+        k = k.wrapping_add(16);
+    }
+    if let (Some(x), Some(y)) = (a.get(k..k.wrapping_add(8)), b.get(k..k.wrapping_add(8))) {
         let diff =
             u64::from_le_bytes(x.try_into().unwrap_or([0; 8])) ^ u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
         if diff != 0 {
@@ -977,6 +985,13 @@ mod tests {
         assert_eq!(common_prefix(b"abcdefghijkl", b"abcdefghijkz"), 11);
         assert_eq!(common_prefix(b"abc", b"abcdefghijkz"), 3);
         assert_eq!(common_prefix(b"", b"a"), 0);
+        let long = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for at in 0..long.len() {
+            let mut other = *long;
+            other[at] = b'!';
+            assert_eq!(common_prefix(long, &other), at);
+            assert_eq!(common_prefix(&long[..at], long), at);
+        }
     }
 
     #[test]
