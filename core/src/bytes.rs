@@ -104,17 +104,6 @@ pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// `bytes.strip_prefix(prefix)`, compared with [`eq`].
-#[inline]
-pub(crate) fn strip_prefix<'b>(bytes: &'b [u8], prefix: &[u8]) -> Option<&'b [u8]> {
-    let head = bytes.get(..prefix.len())?;
-    if eq(head, prefix) {
-        bytes.get(prefix.len()..)
-    } else {
-        None
-    }
-}
-
 fn load8(bytes: &[u8], at: usize) -> u64 {
     let word = bytes.get(at..at.wrapping_add(8)).and_then(|w| w.try_into().ok()).unwrap_or([0; 8]);
     u64::from_le_bytes(word)

@@ -2,7 +2,7 @@
 //! exact response headers. Values are borrowed from the policy or the request: nothing is copied, formatted
 //! or allocated while deciding.
 
-use crate::bytes::{eq, is_tchar, is_token, strip_prefix, trim_ows};
+use crate::bytes::{eq, is_tchar, is_token, trim_ows};
 use crate::hash;
 use crate::index::EntryKind;
 use crate::origin::{self, HostKind, Origin, OriginError};
@@ -907,23 +907,31 @@ fn span_of(buf: &[u8], (start, len): (u16, u16)) -> &[u8] {
 }
 
 /// Checks that the pattern entry `pattern` really is the pattern of `kind` for this origin and suffix.
+/// The origin's bytes from `suffix` on are the suffix and then its `:port`, if any, so after the shared
+/// `scheme://` (and the `*` of a subdomain pattern) the pattern's text is exactly those bytes, or the
+/// suffix and `:*`.
 fn pattern_text_matches(pattern: &[u8], kind: u64, origin: &Origin<'_>, suffix: &[u8]) -> bool {
-    let Some(rest) = strip_prefix(pattern, origin.scheme()).and_then(|r| strip_prefix(r, b"://")) else {
+    let raw = origin.as_bytes();
+    let head = origin.scheme().len().wrapping_add(3);
+    let (Some(pattern_head), Some(origin_head)) = (pattern.get(..head), raw.get(..head)) else {
         return false;
     };
-    let rest = if kind == KIND_SUBDOMAINS {
-        strip_prefix(rest, b"*").and_then(|r| strip_prefix(r, suffix))
-    } else {
-        strip_prefix(rest, suffix)
-    };
-    match rest {
-        None => false,
-        Some(b":*") => true,
-        Some(b"") => origin.port().is_none(),
-        Some(rest) => {
-            strip_prefix(rest, b":").is_some_and(|digits| eq(digits, origin.port_digits())) && origin.port().is_some()
-        }
+    if !eq(pattern_head, origin_head) {
+        return false;
     }
+    let rest = pattern.get(head..).unwrap_or(&[]);
+    let rest = if kind == KIND_SUBDOMAINS {
+        match rest.split_first() {
+            Some((b'*', rest)) => rest,
+            _ => return false,
+        }
+    } else {
+        rest
+    };
+    let port_part = if origin.port().is_some() { origin.port_digits().len().wrapping_add(1) } else { 0 };
+    let from = raw.len().wrapping_sub(port_part).wrapping_sub(suffix.len());
+    let origin_rest = raw.get(from..).unwrap_or(&[]);
+    eq(rest, origin_rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, suffix))
 }
 
 #[cfg(test)]
