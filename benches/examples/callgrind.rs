@@ -10,7 +10,8 @@ mod common;
 
 use std::hint::black_box;
 
-use corsguard_benches::{all_cases, check_corsguard, corsguard_decide, policy};
+use corsguard_benches::{all_cases, check_corsguard, config, corsguard_decide, policy, PolicyShape};
+use tower_layer::Layer;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -18,6 +19,8 @@ fn main() {
         for case in all_cases() {
             println!("{}/{}", case.group, case.name);
         }
+        println!("build_policy/baseline");
+        println!("build_policy/10000_exact");
         return;
     }
     let [_, id, implementation, calls, prepared] = &args[..] else {
@@ -26,6 +29,10 @@ fn main() {
     };
     let calls: usize = calls.parse().expect("calls");
     let prepared: usize = prepared.parse().expect("prepared");
+    if let Some(shape) = id.strip_prefix("build_policy/") {
+        build_policy(shape, implementation, calls);
+        return;
+    }
     assert!(calls <= prepared, "calls must not exceed prepared");
     let case = all_cases()
         .into_iter()
@@ -62,6 +69,31 @@ fn main() {
                 std::mem::forget(common::tower_once(&mut service, black_box(r)));
             }
             std::mem::forget(rest);
+        }
+        other => panic!("unknown implementation {other}"),
+    }
+}
+
+/// `calls` policy builds of one shape (the same work as the `build_policy` criterion group).
+fn build_policy(shape: &str, implementation: &str, calls: usize) {
+    let shape = match shape {
+        "baseline" => PolicyShape::Baseline,
+        "10000_exact" => PolicyShape::Exact(10_000),
+        other => panic!("no policy shape {other}"),
+    };
+    match implementation {
+        "corsguard" | "corsguard-decide" => {
+            let config = config(shape);
+            let mut slots = vec![0u32; corsguard::index_len(config.origins.len())];
+            for _ in 0..calls {
+                black_box(corsguard::Policy::build(black_box(config), &mut slots).is_ok());
+            }
+        }
+        "tower-http" => {
+            let origins = shape.origins();
+            for _ in 0..calls {
+                let _ = black_box(common::tower_layer(shape, black_box(&origins)).layer(common::EmptyApp));
+            }
         }
         other => panic!("unknown implementation {other}"),
     }

@@ -60,15 +60,22 @@ pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-/// Compares `a` lowercased against `lower`, which is already lowercase.
-pub(crate) fn cmp_ignore_case(a: &[u8], lower: &[u8]) -> core::cmp::Ordering {
-    for (x, y) in a.iter().zip(lower.iter()) {
-        let x = x.to_ascii_lowercase();
-        if x != *y {
-            return x.cmp(y);
+/// Orders two byte strings as their ASCII-lowercase forms would order.
+pub(crate) fn cmp_ignore_case(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    for (x, y) in a.iter().zip(b.iter()) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
         }
     }
-    a.len().cmp(&lower.len())
+    a.len().cmp(&b.len())
+}
+
+/// ASCII case-insensitive equality, inlined (the standard library's is an out-of-line call).
+#[inline]
+#[allow(clippy::manual_ignore_case_cmp)] // the point is to avoid the call the suggested method makes
+pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_ascii_lowercase() == y.to_ascii_lowercase())
 }
 
 /// Whether every byte may appear in an HTTP field value and none is CR, LF or NUL

@@ -548,7 +548,7 @@ impl<'p> Policy<'p> {
             return Err(DenyReason::OriginTooLong.into());
         }
         // Fast path: an exact entry was validated when the policy was built, so a byte-equal hit is valid.
-        if self.has_exact {
+        if self.exact_lens & (1u64 << (raw.len() & 63)) != 0 {
             let h = hash::hash_bytes(SEED_EXACT, raw);
             let hit = self
                 .index
@@ -877,8 +877,8 @@ fn is_sublist(line: &[u8], list: &[u8]) -> bool {
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let mut k = 0usize;
     while let (Some(x), Some(y)) = (a.get(k..k.wrapping_add(16)), b.get(k..k.wrapping_add(16))) {
-        let diff = u128::from_le_bytes(x.try_into().unwrap_or([0; 16]))
-            ^ u128::from_le_bytes(y.try_into().unwrap_or([0; 16]));
+        let diff =
+            u128::from_le_bytes(x.try_into().unwrap_or([0; 16])) ^ u128::from_le_bytes(y.try_into().unwrap_or([0; 16]));
         if diff != 0 {
             return k.wrapping_add((diff.trailing_zeros() / 8) as usize);
         }

@@ -245,7 +245,7 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
     let authority = input.get(scheme_len.wrapping_add(3)..)?;
     // Class 0: may appear in a lowercase domain; 1: `:`; 2: anything else (uppercase, forbidden, not visible
     // ASCII, which covers `/ ? # \ @ [ ]` and so paths, userinfo and IPv6).
-    let class = authority.iter().fold(0u8, |acc, &b| acc | AUTHORITY_CLASS.get(usize::from(b)).copied().unwrap_or(2));
+    let class = authority_class(authority);
     let (host, port_digits) = match class {
         0 => (authority, None),
         1 => {
@@ -266,6 +266,18 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
         port,
         host_kind: Some(HostKind::Domain),
     })
+}
+
+/// The OR of [`AUTHORITY_CLASS`] over `bytes`, eight lookups per step so the loop costs little per byte.
+#[inline]
+fn authority_class(bytes: &[u8]) -> u8 {
+    let class = |b: &u8| AUTHORITY_CLASS.get(usize::from(*b)).copied().unwrap_or(2);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut acc = 0u8;
+    for chunk in &mut chunks {
+        acc |= chunk.iter().fold(0u8, |a, b| a | class(b));
+    }
+    chunks.remainder().iter().fold(acc, |a, b| a | class(b))
 }
 
 /// Per byte of an authority: 0 when it may appear in a lowercase domain, 1 for `:`, 2 for anything else.

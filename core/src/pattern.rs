@@ -128,7 +128,8 @@ impl<'a> OriginPattern<'a> {
         if input.len() >= 5 && input.get(..5).is_some_and(|s| s.eq_ignore_ascii_case(b"file:")) {
             return Err(PatternError::rule(PolicyErrorKind::FileOrigin));
         }
-        if !input.contains(&b'*') {
+        // A branch-free pass (it vectorizes): `contains` goes through memchr, slow on values this short.
+        if !input.iter().fold(false, |star, &b| star | (b == b'*')) {
             return Origin::parse(input).map(OriginPattern::Exact).map_err(PatternError::malformed);
         }
         let parts = match origin::split(input) {
@@ -229,7 +230,7 @@ fn is_public_suffix(domain: &[u8]) -> bool {
     if !domain.contains(&b'.') {
         return domain != b"localhost";
     }
-    KNOWN_PUBLIC_SUFFIXES.iter().any(|s| s.as_bytes() == domain)
+    KNOWN_PUBLIC_SUFFIXES.iter().any(|s| s.len() == domain.len() && s.as_bytes() == domain)
 }
 
 const KNOWN_PUBLIC_SUFFIXES: &[&str] = &[

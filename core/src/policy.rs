@@ -4,7 +4,7 @@
 
 use heapless::Vec;
 
-use crate::bytes::{cmp_ignore_case, is_token};
+use crate::bytes::{cmp_ignore_case, eq_ignore_case, is_token};
 use crate::decision::{
     BIT_ALLOW_CREDENTIALS, BIT_ALLOW_METHODS, BIT_ALLOW_ORIGIN, BIT_EXPOSE_HEADERS, BIT_MAX_AGE, BIT_VARY,
 };
@@ -383,7 +383,9 @@ pub struct Policy<'a> {
     pub(crate) origins: &'a [&'a str],
     pub(crate) index: Index<'a>,
     pub(crate) any_origin: bool,
-    pub(crate) has_exact: bool,
+    /// Bit `len % 64` is set when some exact origin has that length: most origins that are not listed are
+    /// ruled out by their length alone, before they are hashed.
+    pub(crate) exact_lens: u64,
     pub(crate) has_subdomain_patterns: bool,
     pub(crate) has_host_patterns: bool,
     /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
@@ -434,10 +436,15 @@ impl<'a> Policy<'a> {
         let max_age = prepare_max_age(config.max_age)?;
         let (method_rule, methods, method_spans) = prepare_methods(config.methods)?;
         let (header_rule, allow_headers, header_spans) = prepare_request_headers(config.request_headers)?;
-        // The names are tokens, so the only spaces in the joined list are the separators'; it never grows.
-        let mut request_form = Vec::new();
-        for &b in allow_headers.iter().filter(|&&b| b != b' ') {
-            let _ = request_form.push(b);
+        // The same names with "," alone between them: never longer than the list joined with ", ".
+        let mut request_form: Vec<u8, MAX_HEADER_LIST_LEN> = Vec::new();
+        for (i, &(start, len)) in header_spans.iter().enumerate() {
+            let start = usize::from(start);
+            let name = allow_headers.get(start..start.saturating_add(usize::from(len))).unwrap_or(&[]);
+            if i > 0 {
+                let _ = request_form.push(b',');
+            }
+            let _ = request_form.extend_from_slice(name);
         }
         let (expose_any, expose_headers) = prepare_exposed_headers(config.exposed_headers, config.credentials)?;
 
@@ -445,7 +452,7 @@ impl<'a> Policy<'a> {
             origins: config.origins,
             index: Index::new(&[]),
             any_origin: false,
-            has_exact: false,
+            exact_lens: 0,
             has_subdomain_patterns: false,
             has_host_patterns: false,
             suffix_lens: [0; 4],
@@ -531,7 +538,7 @@ impl<'a> Policy<'a> {
                     if config.credentials && !config.allow_insecure_origins_with_credentials {
                         check_secure(origin.scheme(), origin.is_loopback()).map_err(|k| at(i, k))?;
                     }
-                    self.has_exact = true;
+                    self.exact_lens |= 1u64 << (bytes.len() & 63);
                     (hash::hash_bytes(SEED_EXACT, bytes), EntryKind::Exact)
                 }
                 OriginPattern::Wildcard(w) => {
@@ -715,34 +722,52 @@ fn prepare_methods(
     Ok((MethodRule::List, joined, spans))
 }
 
+/// Fetch's forbidden request-header names, besides the `proxy-` and `sec-` prefixes. The length table in
+/// [`is_forbidden_request_header`] refers to them by position.
+const FORBIDDEN_REQUEST_HEADERS: [&[u8]; 22] = [
+    b"accept-charset",
+    b"accept-encoding",
+    b"access-control-request-headers",
+    b"access-control-request-method",
+    b"access-control-request-private-network",
+    b"connection",
+    b"content-length",
+    b"cookie",
+    b"cookie2",
+    b"date",
+    b"dnt",
+    b"expect",
+    b"host",
+    b"keep-alive",
+    b"origin",
+    b"referer",
+    b"set-cookie",
+    b"te",
+    b"trailer",
+    b"transfer-encoding",
+    b"upgrade",
+    b"via",
+];
+
 /// Request headers browsers never list in `Access-Control-Request-Headers` (Fetch "forbidden request-header").
 fn is_forbidden_request_header(name: &[u8]) -> bool {
-    const NAMES: &[&[u8]] = &[
-        b"accept-charset",
-        b"accept-encoding",
-        b"access-control-request-headers",
-        b"access-control-request-method",
-        b"access-control-request-private-network",
-        b"connection",
-        b"content-length",
-        b"cookie",
-        b"cookie2",
-        b"date",
-        b"dnt",
-        b"expect",
-        b"host",
-        b"keep-alive",
-        b"origin",
-        b"referer",
-        b"set-cookie",
-        b"te",
-        b"trailer",
-        b"transfer-encoding",
-        b"upgrade",
-        b"via",
-    ];
-    let starts_with = |prefix: &[u8]| name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix));
-    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) || starts_with(b"proxy-") || starts_with(b"sec-")
+    const N: [&[u8]; 22] = FORBIDDEN_REQUEST_HEADERS;
+    let starts_with = |prefix: &[u8]| name.get(..prefix.len()).is_some_and(|p| eq_ignore_case(p, prefix));
+    // Only the names of the same length are compared (every listed header is checked against this list).
+    let same_length: &[&[u8]] = match name.len() {
+        2 => &[N[17]],
+        3 => &[N[10], N[21]],
+        4 => &[N[9], N[12]],
+        6 => &[N[7], N[11], N[14]],
+        7 => &[N[8], N[15], N[18], N[20]],
+        10 => &[N[5], N[13], N[16]],
+        14 => &[N[0], N[6]],
+        15 => &[N[1]],
+        17 => &[N[19]],
+        29..=38 => &[N[2], N[3], N[4]],
+        _ => &[],
+    };
+    same_length.iter().any(|n| eq_ignore_case(n, name)) || starts_with(b"proxy-") || starts_with(b"sec-")
 }
 
 /// Response headers browsers never expose (Fetch "forbidden response-header name").
@@ -766,7 +791,8 @@ fn check_header_list(list: &[&str], setting: Setting, forbidden: fn(&[u8]) -> bo
         if forbidden(h) {
             return Err(err(PolicyErrorKind::HeaderForbidden, i));
         }
-        if list.iter().take(i).any(|other| other.as_bytes().eq_ignore_ascii_case(h)) {
+        // Lengths first: most pairs differ there, and the byte comparison is then only made for the rest.
+        if list.iter().take(i).any(|other| other.len() == h.len() && eq_ignore_case(other.as_bytes(), h)) {
             return Err(err(PolicyErrorKind::DuplicateHeader, i));
         }
     }
@@ -789,13 +815,7 @@ fn prepare_request_headers(
     for h in list {
         let _ = order.push(h.as_bytes());
     }
-    let greater = |a: &[u8], b: &[u8]| {
-        let mut lower = [0u8; MAX_TOKEN_LEN];
-        for (slot, byte) in lower.iter_mut().zip(b.iter()) {
-            *slot = byte.to_ascii_lowercase();
-        }
-        cmp_ignore_case(a, lower.get(..b.len()).unwrap_or(&[])) == core::cmp::Ordering::Greater
-    };
+    let greater = |a: &[u8], b: &[u8]| cmp_ignore_case(a, b) == core::cmp::Ordering::Greater;
     // Insertion sort of at most 64 names, once per build: core's `sort_unstable_by` keeps a panic for
     // comparators it cannot prove to be total orders, which the no-panic link test refuses.
     for i in 1..order.len() {
@@ -851,10 +871,43 @@ fn join<'t, const N: usize, const S: usize>(
             joined.extend_from_slice(b", ").ok()?;
         }
         let start = u16::try_from(joined.len()).ok()?;
-        for &b in item {
-            joined.push(if lowercase { b.to_ascii_lowercase() } else { b }).ok()?;
+        joined.extend_from_slice(item).ok()?;
+        if lowercase {
+            joined.get_mut(usize::from(start)..).unwrap_or(&mut []).make_ascii_lowercase();
         }
         spans.push((start, u16::try_from(item.len()).ok()?)).ok()?;
     }
     Some((joined, spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_request_header_table_is_the_list() {
+        let rule = |name: &[u8]| {
+            FORBIDDEN_REQUEST_HEADERS.iter().any(|n| n.eq_ignore_ascii_case(name))
+                || name.len() >= 6 && name[..6].eq_ignore_ascii_case(b"proxy-")
+                || name.len() >= 4 && name[..4].eq_ignore_ascii_case(b"sec-")
+        };
+        let mut names: std::vec::Vec<std::vec::Vec<u8>> = std::vec::Vec::new();
+        for n in FORBIDDEN_REQUEST_HEADERS {
+            names.push(n.to_vec());
+            names.push(n.to_ascii_uppercase());
+            for at in 0..n.len() {
+                let mut changed = n.to_vec();
+                changed[at] = b'x';
+                names.push(changed);
+            }
+            names.push([n, b"x"].concat());
+            names.push(n[1..].to_vec());
+        }
+        names.extend([b"proxy-authorization".to_vec(), b"Sec-Fetch-Mode".to_vec(), b"x-te".to_vec(), b"".to_vec()]);
+        for name in names {
+            assert_eq!(is_forbidden_request_header(&name), rule(&name), "{}", String::from_utf8_lossy(&name));
+        }
+        assert!(is_forbidden_request_header(b"Access-Control-Request-Private-Network"));
+        assert!(!is_forbidden_request_header(b"content-type"));
+    }
 }
