@@ -399,7 +399,7 @@ pub struct Policy<'a> {
     pub(crate) more_pattern_schemes: bool,
     /// Whether some subdomain pattern takes any port (`:*`), so that a request also probes for that key.
     pub(crate) any_port_patterns: bool,
-    /// The longest subdomain-pattern suffix (with its dot): a request walks no more of its host than this.
+    /// The longest subdomain-pattern suffix (with its dot): no longer suffix of a request's host is tested.
     pub(crate) max_suffix_len: usize,
     pub(crate) credentials: bool,
     pub(crate) method_rule: MethodRule,
