@@ -576,6 +576,7 @@ impl<'p> Policy<'p> {
         Err(DenyReason::OriginNotAllowed.into())
     }
 
+    #[inline(always)]
     fn matches_pattern(&self, origin: &Origin<'_>) -> bool {
         if !self.has_subdomain_patterns && !self.has_host_patterns {
             return false;
@@ -589,12 +590,7 @@ impl<'p> Policy<'p> {
         };
         let host = origin.host();
         let probe = |kind: u64, suffix_hash: u64, port: u64, suffix: &[u8]| {
-            let key = hash::pattern_key(kind, scheme_hash, suffix_hash, port);
-            self.index.candidates(key, EntryKind::Pattern).any(|i| {
-                self.origins
-                    .get(i)
-                    .is_some_and(|pattern| pattern_text_matches(pattern.as_bytes(), kind, origin, suffix))
-            })
+            self.probe_pattern(hash::pattern_key(kind, scheme_hash, suffix_hash, port), kind, origin, suffix)
         };
         // Host patterns (`http://localhost:*`) always take any port.
         if self.has_host_patterns && probe(KIND_HOST_ANY_PORT, hash::mix_bytes(SEED_SUFFIX, host), PORT_KEY_ANY, host) {
@@ -632,6 +628,14 @@ impl<'p> Policy<'p> {
             }
         }
         false
+    }
+
+    /// Whether a pattern entry under `key` is of `kind` and names `suffix` of this origin.
+    #[inline(always)]
+    fn probe_pattern(&self, key: u64, kind: u64, origin: &Origin<'_>, suffix: &[u8]) -> bool {
+        self.index.candidates(key, EntryKind::Pattern).any(|i| {
+            self.origins.get(i).is_some_and(|pattern| pattern_text_matches(pattern.as_bytes(), kind, origin, suffix))
+        })
     }
 
     /// Returns the `Access-Control-Allow-Methods` value.

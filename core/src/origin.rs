@@ -229,7 +229,7 @@ pub(crate) fn default_port(scheme: &[u8]) -> Option<u16> {
 /// The form nearly every request has, `http(s)://` + a domain + an optional port, in one table pass over the
 /// authority. Returns `None` for everything else: IP addresses, other schemes, and every invalid value, which
 /// then takes [`Origin::parse_full`], so no result and no error differs from the full parser's.
-#[inline]
+#[inline(always)]
 pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
     if input.len() > MAX_ORIGIN_LEN {
         return None;
@@ -394,6 +394,7 @@ fn check_scheme(scheme: &[u8]) -> Result<(), OriginError> {
 }
 
 /// Validates a port's digits for `scheme`; `None` means no `:` was present.
+#[inline]
 pub(crate) fn check_port(scheme: &[u8], digits: Option<&[u8]>) -> Result<Option<u16>, OriginError> {
     let Some(digits) = digits else {
         return Ok(None);
@@ -473,11 +474,16 @@ const fn is_forbidden_domain_byte(b: u8) -> bool {
 
 /// The URL Standard's "ends in a number" check, for a host already known to be lowercase ASCII.
 pub(crate) fn ends_in_number(host: &[u8]) -> bool {
-    let trimmed = match host.strip_suffix(b".") {
-        Some(rest) if !rest.is_empty() => rest,
-        Some(_) => return false,
-        None => host,
+    let trimmed = match host.split_last() {
+        Some((b'.', rest)) if !rest.is_empty() => rest,
+        Some((b'.', _)) => return false,
+        _ => host,
     };
+    // Only a last label ending in a digit, `a-f` or the `x` of a bare `0x` can be a number: most hosts end in
+    // a letter and are ruled out here without a scan.
+    if !matches!(trimmed.last(), Some(b'0'..=b'9' | b'a'..=b'f' | b'x')) {
+        return false;
+    }
     let last = match trimmed.iter().rposition(|&b| b == b'.') {
         Some(at) => trimmed.get(at.saturating_add(1)..).unwrap_or(&[]),
         None => trimmed,
