@@ -29,6 +29,18 @@ pub mod names {
     pub const EXPOSE_HEADERS: &str = "Access-Control-Expose-Headers";
     /// `Vary`
     pub const VARY: &str = "Vary";
+
+    /// Every name above, in the order a decision emits them.
+    pub const IN_ORDER: [&str; 8] = [
+        ALLOW_ORIGIN,
+        ALLOW_CREDENTIALS,
+        ALLOW_METHODS,
+        ALLOW_HEADERS,
+        MAX_AGE,
+        ALLOW_PRIVATE_NETWORK,
+        EXPOSE_HEADERS,
+        VARY,
+    ];
 }
 
 /// The most `Access-Control-Request-Headers` lines echoed back (only under credentials with any header
@@ -192,16 +204,7 @@ pub struct ResponseHeaders<'a> {
 }
 
 const SLOTS: usize = 8;
-const SLOT_NAMES: [&str; SLOTS] = [
-    names::ALLOW_ORIGIN,
-    names::ALLOW_CREDENTIALS,
-    names::ALLOW_METHODS,
-    names::ALLOW_HEADERS,
-    names::MAX_AGE,
-    names::ALLOW_PRIVATE_NETWORK,
-    names::EXPOSE_HEADERS,
-    names::VARY,
-];
+const SLOT_NAMES: [&str; SLOTS] = names::IN_ORDER;
 pub(crate) const BIT_ALLOW_ORIGIN: u8 = 1 << 0;
 pub(crate) const BIT_ALLOW_CREDENTIALS: u8 = 1 << 1;
 pub(crate) const BIT_ALLOW_METHODS: u8 = 1 << 2;

@@ -7,16 +7,7 @@ use corsguard::{names, Decision, RequestKind, ResponseHeaders, MAX_RESPONSE_HEAD
 
 use crate::oracle::{self, OraclePolicy, OracleRequest};
 
-const KNOWN_NAMES: &[&str] = &[
-    names::ALLOW_ORIGIN,
-    names::ALLOW_CREDENTIALS,
-    names::ALLOW_METHODS,
-    names::ALLOW_HEADERS,
-    names::MAX_AGE,
-    names::ALLOW_PRIVATE_NETWORK,
-    names::EXPOSE_HEADERS,
-    names::VARY,
-];
+const KNOWN_NAMES: &[&str] = &names::IN_ORDER;
 
 fn values<'a>(headers: &ResponseHeaders<'a>, name: &str) -> Vec<&'a [u8]> {
     headers.iter().filter(|h| h.name == name).map(|h| h.value).collect()
