@@ -192,10 +192,10 @@ enum AllowHeaders<'a> {
 }
 
 /// The response headers of a decision, in a fixed order: ACAO, ACAC, ACAM, ACAH, ACMA, ACAPN, ACEH, Vary.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct ResponseHeaders<'a> {
-    /// Each header's value by slot (its place in the order); a slot is sent when its bit of `present` is
-    /// set, and an unsent slot is always empty, so that equal headers compare equal.
+    /// Each header's value by slot (its place in the order); a slot is sent only when its bit of `present`
+    /// is set (an unsent slot may hold anything, so equality compares the headers sent).
     values: [&'a [u8]; SLOTS],
     present: u8,
     /// Under credentials with any header allowed: the request's own lines, echoed as one
@@ -216,6 +216,14 @@ pub(crate) const BIT_VARY: u8 = 1 << 7;
 const SLOT_ALLOW_HEADERS: usize = 3;
 const TRUE: &[u8] = b"true";
 const NONE: &[u8] = b"";
+
+impl PartialEq for ResponseHeaders<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for ResponseHeaders<'_> {}
 
 impl core::fmt::Debug for ResponseHeaders<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -952,6 +960,22 @@ mod tests {
         }
         let mut entries = list.split(|&b| b == b',').filter(|e| !e.is_empty());
         line.split(|&b| b == b',').all(|element| entries.any(|entry| entry == element))
+    }
+
+    #[test]
+    fn headers_compare_by_what_is_sent() {
+        use crate::{Policy, PolicyConfig, Request};
+        let mut index = [0u32; 2];
+        let config = PolicyConfig { credentials: false, ..PolicyConfig::new(&["https://a.example"]) };
+        let policy = Policy::build(&config, &mut index).unwrap();
+        let request = Request { method: b"GET", origin: &[b"https://a.example"], ..Request::default() };
+        let decided = policy.decide(&request);
+        let mut other = *decided.headers();
+        // An unsent slot (credentials are off) holding something else does not make the headers differ.
+        other.values[1] = b"something else";
+        assert_eq!(decided.headers(), &other);
+        other.values[0] = b"https://b.example";
+        assert_ne!(decided.headers(), &other);
     }
 
     #[test]
