@@ -45,6 +45,12 @@ pub(crate) const fn is_ows(b: u8) -> bool {
 
 /// Strips OWS from both ends.
 pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+    // Nearly every value has neither: one test of each end (every OWS byte is at most b' ').
+    if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+        if first > b' ' && last > b' ' {
+            return bytes;
+        }
+    }
     while let Some((&first, rest)) = bytes.split_first() {
         if !is_ows(first) {
             break;

@@ -463,30 +463,47 @@ impl<'p> Policy<'p> {
                 headers: ResponseHeaders::vary_only(VARY_ACTUAL),
             };
         };
-        let preflight = eq(request.method, b"OPTIONS") && !request.request_method.is_empty();
-        let result = if preflight {
+        if eq(request.method, b"OPTIONS") && !request.request_method.is_empty() {
             self.decide_preflight(first_origin, more_origins.is_empty(), request)
         } else {
-            self.decide_actual(first_origin, more_origins.is_empty())
-        };
-        let kind = if preflight { RequestKind::Preflight } else { RequestKind::Actual };
-        match result {
-            Ok(headers) => Decision {
-                kind,
-                verdict: Verdict::Allowed,
-                reason: None,
-                origin_error: None,
-                status: preflight.then_some(self.success_status),
-                headers,
-            },
-            Err(denial) => Decision {
-                kind,
-                verdict: Verdict::Denied,
-                reason: Some(denial.reason),
-                origin_error: denial.origin_error,
-                status: preflight.then_some(self.failure_status),
-                headers: ResponseHeaders::vary_only(if preflight { self.preflight_vary() } else { VARY_ACTUAL }),
-            },
+            // Built in place: the actual request's headers are a function of the allowed origin alone.
+            match self.check_origin(first_origin, more_origins.is_empty()) {
+                Ok(allow_origin) => Decision {
+                    kind: RequestKind::Actual,
+                    verdict: Verdict::Allowed,
+                    reason: None,
+                    origin_error: None,
+                    status: None,
+                    headers: ResponseHeaders {
+                        values: [
+                            allow_origin,
+                            TRUE,
+                            NONE,
+                            NONE,
+                            NONE,
+                            NONE,
+                            if self.expose_any { b"*" } else { self.expose_headers.as_slice() },
+                            VARY_ACTUAL,
+                        ],
+                        present: self.actual_headers,
+                        echo: &[],
+                    },
+                },
+                Err(denial) => self.denied(RequestKind::Actual, denial),
+            }
+        }
+    }
+
+    /// The decision denying a request of `kind`: no CORS headers but its `Vary`.
+    fn denied(&self, kind: RequestKind, denial: Denial) -> Decision<'static> {
+        let preflight = kind == RequestKind::Preflight;
+        Decision {
+            kind,
+            verdict: Verdict::Denied,
+            reason: Some(denial.reason),
+            origin_error: denial.origin_error,
+            status: if preflight { Some(self.failure_status) } else { None },
+            headers: ResponseHeaders::vary_only(if preflight { self.preflight_vary() } else { VARY_ACTUAL }),
         }
     }
 
@@ -498,26 +515,20 @@ impl<'p> Policy<'p> {
         }
     }
 
-    fn decide_actual<'d>(&'d self, origin: &'d [u8], single: bool) -> Result<ResponseHeaders<'d>, Denial> {
-        let allow_origin = self.check_origin(origin, single)?;
-        let expose_headers = if self.expose_any { b"*" } else { self.expose_headers.as_slice() };
-        Ok(ResponseHeaders {
-            values: [allow_origin, TRUE, NONE, NONE, NONE, NONE, expose_headers, VARY_ACTUAL],
-            present: self.actual_headers,
-            echo: &[],
-        })
-    }
-
-    fn decide_preflight<'d>(
-        &'d self,
-        origin: &'d [u8],
-        single: bool,
-        request: &Request<'d>,
-    ) -> Result<ResponseHeaders<'d>, Denial> {
-        let allow_origin = self.check_origin(origin, single)?;
-        let allow_methods = self.check_method(request.request_method)?;
-        let allow_headers = self.check_request_headers(request.request_headers)?;
-        let allow_private_network = self.check_private_network(request.request_private_network)?;
+    /// The decision on a preflight, built in place from what its checks return.
+    fn decide_preflight<'d>(&'d self, origin: &'d [u8], single: bool, request: &Request<'d>) -> Decision<'d> {
+        macro_rules! check {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(denial) => return self.denied(RequestKind::Preflight, denial),
+                }
+            };
+        }
+        let allow_origin = check!(self.check_origin(origin, single));
+        let allow_methods = check!(self.check_method(request.request_method));
+        let allow_headers = check!(self.check_request_headers(request.request_headers));
+        let allow_private_network = check!(self.check_private_network(request.request_private_network));
         let mut present = self.preflight_headers;
         if allow_private_network {
             present |= BIT_ALLOW_PRIVATE_NETWORK;
@@ -533,20 +544,27 @@ impl<'p> Policy<'p> {
                 (NONE, lines)
             }
         };
-        Ok(ResponseHeaders {
-            values: [
-                allow_origin,
-                TRUE,
-                allow_methods,
-                allow_headers,
-                self.max_age.as_slice(),
-                TRUE,
-                NONE,
-                self.preflight_vary(),
-            ],
-            present,
-            echo,
-        })
+        Decision {
+            kind: RequestKind::Preflight,
+            verdict: Verdict::Allowed,
+            reason: None,
+            origin_error: None,
+            status: Some(self.success_status),
+            headers: ResponseHeaders {
+                values: [
+                    allow_origin,
+                    TRUE,
+                    allow_methods,
+                    allow_headers,
+                    self.max_age.as_slice(),
+                    TRUE,
+                    NONE,
+                    self.preflight_vary(),
+                ],
+                present,
+                echo,
+            },
+        }
     }
 
     /// Returns the `Access-Control-Allow-Origin` value: `*`, or exactly the request's (trimmed) bytes.
@@ -594,8 +612,15 @@ impl<'p> Policy<'p> {
         }
         let scheme = origin.scheme();
         let schemes = self.pattern_schemes.get(..self.pattern_scheme_count).unwrap_or(&[]);
-        let scheme_hash = match schemes.iter().find(|&&(s, _)| eq(s, scheme)) {
-            Some(&(_, h)) => h,
+        let mut known = None;
+        for &(s, h) in schemes {
+            if eq(s, scheme) {
+                known = Some(h);
+                break;
+            }
+        }
+        let scheme_hash = match known {
+            Some(h) => h,
             None if self.more_pattern_schemes => hash::mix_bytes(SEED_SCHEME, scheme),
             None => return false,
         };

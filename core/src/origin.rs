@@ -254,10 +254,15 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
         }
         _ => return None,
     };
-    if host.is_empty() || ends_in_number(host) {
+    // Most hosts end in a letter no number can end in: ruled out here without the call.
+    let may_be_number = !matches!(host.last(), Some(b'g'..=b'w' | b'y' | b'z'));
+    if host.is_empty() || (may_be_number && ends_in_number(host)) {
         return None;
     }
-    let port = check_port(scheme, port_digits).ok()?;
+    let port = match port_digits {
+        None => None,
+        digits => check_port(scheme, digits).ok()?,
+    };
     Some(Origin {
         serialized: input,
         scheme,
