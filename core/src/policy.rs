@@ -4,7 +4,7 @@
 
 use heapless::Vec;
 
-use crate::bytes::{cmp_ignore_case, eq_ignore_case, is_token};
+use crate::bytes::{cmp_ignore_case, eq_ignore_case, is_token, make_lowercase, token_starts_with_lower};
 use crate::decision::{
     BIT_ALLOW_CREDENTIALS, BIT_ALLOW_METHODS, BIT_ALLOW_ORIGIN, BIT_EXPOSE_HEADERS, BIT_MAX_AGE, BIT_VARY,
 };
@@ -750,9 +750,10 @@ const FORBIDDEN_REQUEST_HEADERS: [&[u8]; 22] = [
 ];
 
 /// Request headers browsers never list in `Access-Control-Request-Headers` (Fetch "forbidden request-header").
+/// `name` is a token (checked before).
 fn is_forbidden_request_header(name: &[u8]) -> bool {
     const N: [&[u8]; 22] = FORBIDDEN_REQUEST_HEADERS;
-    let starts_with = |prefix: &[u8]| name.get(..prefix.len()).is_some_and(|p| eq_ignore_case(p, prefix));
+    let starts_with = |prefix: &[u8]| token_starts_with_lower(name, prefix);
     // Only the names of the same length are compared (every listed header is checked against this list).
     let same_length: &[&[u8]] = match name.len() {
         2 => &[N[17]],
@@ -780,6 +781,7 @@ fn check_header_list(list: &[&str], setting: Setting, forbidden: fn(&[u8]) -> bo
     if list.len() > MAX_HEADER_NAMES {
         return Err(PolicyError::new(PolicyErrorKind::TooManyEntries, setting, None));
     }
+    let mut seen = [0u64; 4];
     for (i, h) in list.iter().enumerate() {
         let h = h.as_bytes();
         if h == b"*" {
@@ -791,8 +793,18 @@ fn check_header_list(list: &[&str], setting: Setting, forbidden: fn(&[u8]) -> bo
         if forbidden(h) {
             return Err(err(PolicyErrorKind::HeaderForbidden, i));
         }
-        // Lengths first: most pairs differ there, and the byte comparison is then only made for the rest.
-        if list.iter().take(i).any(|other| other.len() == h.len() && eq_ignore_case(other.as_bytes(), h)) {
+        // A name is compared with the earlier ones only when one of them has the same length and the same
+        // first and last bytes up to case (a bit each in `seen`): most lists never compare at all.
+        let fold = |b: Option<&u8>| usize::from(b.copied().unwrap_or(0) | 0x20);
+        let key = (h.len() ^ fold(h.first()).wrapping_mul(5) ^ fold(h.last()).wrapping_mul(17)) & 0xff;
+        let bit = 1u64 << (key & 63);
+        let word = seen.get_mut(key >> 6);
+        let maybe_seen = word.as_ref().is_none_or(|w| **w & bit != 0);
+        if let Some(word) = word {
+            *word |= bit;
+        }
+        if maybe_seen && list.iter().take(i).any(|other| other.len() == h.len() && eq_ignore_case(other.as_bytes(), h))
+        {
             return Err(err(PolicyErrorKind::DuplicateHeader, i));
         }
     }
@@ -873,7 +885,7 @@ fn join<'t, const N: usize, const S: usize>(
         let start = u16::try_from(joined.len()).ok()?;
         joined.extend_from_slice(item).ok()?;
         if lowercase {
-            joined.get_mut(usize::from(start)..).unwrap_or(&mut []).make_ascii_lowercase();
+            make_lowercase(joined.get_mut(usize::from(start)..).unwrap_or(&mut []));
         }
         spans.push((start, u16::try_from(item.len()).ok()?)).ok()?;
     }
@@ -883,6 +895,35 @@ fn join<'t, const N: usize, const S: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicate_names_are_found_whatever_the_filter_says() {
+        // Lists of 1 to 64 names where the filter's keys collide often (few lengths, few first and last
+        // bytes), each checked against the plain rule: the first name equal, up to case, to an earlier one.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..20_000 {
+            let count = 1 + (next() % 64) as usize;
+            let names: std::vec::Vec<std::string::String> = (0..count)
+                .map(|_| {
+                    let len = 1 + (next() % 6) as usize;
+                    (0..len).map(|_| ["a", "B", "b", "-", "z", "Z"][(next() % 6) as usize]).collect()
+                })
+                .collect();
+            let list: std::vec::Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+            let want = (0..list.len()).find(|&i| list[..i].iter().any(|o| o.eq_ignore_ascii_case(list[i])));
+            let got = check_header_list(&list, Setting::ExposedHeaders, |_| false).err().map(|e| {
+                assert_eq!(e.kind, PolicyErrorKind::DuplicateHeader, "round {round}");
+                e.index.unwrap_or(usize::MAX)
+            });
+            assert_eq!(got, want, "round {round}: {list:?}");
+        }
+    }
 
     #[test]
     fn forbidden_request_header_table_is_the_list() {
