@@ -8,7 +8,10 @@ the scaling plot. With several runs each figure is the lowest of the runs' media
 work on a shared machine only ever adds time. Optional "before" inputs add a before/after table.
 
 usage: report.py CRITERION_DIRS CALLGRIND_TSV [--before-criterion DIRS | --before-tsv TSV] [--before-callgrind TSV]
-                 [--plot PNG] [--tsv OUT]
+                 [--paired FILES] [--plot PNG] [--tsv OUT]
+
+--paired takes the Markdown tables printed by benches/paired.rs (comma-separated, one file per run) and prints
+one table of every run's ratios side by side.
 """
 import argparse
 import csv
@@ -89,6 +92,22 @@ def instructions(path):
     return out
 
 
+def paired_runs(paths):
+    """[{case id: (ours ns text, theirs ns text, median ratio, lowest round ratio)}] per paired output file"""
+    out = []
+    for path in (paths or "").split(","):
+        if not path:
+            continue
+        rows = {}
+        with open(path) as f:
+            for line in f:
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if len(cells) == 6 and cells[3].endswith("x") and "/" in cells[0]:
+                    rows[cells[0]] = (cells[1], cells[2], float(cells[3][:-1]), float(cells[4][:-1]))
+        out.append(rows)
+    return out
+
+
 def ns(v):
     if v is None:
         return "-"
@@ -110,6 +129,7 @@ def main():
     p.add_argument("--before-criterion")
     p.add_argument("--before-callgrind")
     p.add_argument("--before-tsv", help="a criterion.tsv written earlier, instead of --before-criterion")
+    p.add_argument("--paired", help="comma-separated outputs of benches/paired.rs, one per run")
     p.add_argument("--plot")
     p.add_argument("--tsv", default=os.path.join(os.path.dirname(__file__), "results", "criterion.tsv"))
     a = p.parse_args()
@@ -158,10 +178,10 @@ def main():
         w = get("core", "corsguard", case)
         t = get("core", "tower-http", case)
         if target is None:
-            verdict = "≥ 10x tower-http in every run: " + ten_x("core", case)
+            verdict = "≥ 10x tower-http in every criterion run: " + ten_x("core", case)
         else:
             verdict = f"decide ≤ {ns(target)}: " + ("met" if d is not None and d <= target else "missed")
-            verdict += "; ≥ 10x in every run: " + ten_x("core", case)
+            verdict += "; ≥ 10x in every criterion run: " + ten_x("core", case)
         print(f"| {label} | {ns(d)} | {ns(w)} | {ns(t)} | {ratio_cell('core', case)} "
               f"| {ir.get(('core', 'corsguard', case), '-')} | {ir.get(('core', 'tower-http', case), '-')} | {verdict} |")
 
@@ -206,6 +226,24 @@ def main():
         for g, c in rows:
             print(f"| {g}/{c} | {ns(bm.get((g, 'corsguard', c)))} | {ns(m.get((g, 'corsguard', c)))} "
                   f"| {bir.get((g, 'corsguard', c), '-')} | {ir.get((g, 'corsguard', c), '-')} |")
+
+    if a.paired:
+        pruns = paired_runs(a.paired)
+        print(f"\n### Paired ratios ({len(pruns)} runs of `benches/paired.rs`)\n")
+        print("| case | " + " | ".join(f"run {i + 1}: corsguard / tower-http, ratio (lowest round)" for i in range(len(pruns)))
+              + " | ≥ 10x in every run (median of rounds) |")
+        print("|---|" + "---:|" * len(pruns) + "---|")
+        for case in pruns[0]:
+            cells, ok = [], True
+            for r in pruns:
+                if case not in r:
+                    cells.append("-")
+                    ok = False
+                    continue
+                ours, theirs, med, low = r[case]
+                cells.append(f"{ours} / {theirs}, **{med:.1f}x** ({low:.1f}x)")
+                ok = ok and med >= 10
+            print(f"| {case} | " + " | ".join(cells) + f" | {'met' if ok else 'missed'} |")
 
     if a.plot:
         import matplotlib
