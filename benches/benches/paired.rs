@@ -123,9 +123,9 @@ fn main() {
         Plan { rounds: 2, slice: Duration::from_micros(200) }
     };
     println!(
-        "Paired run: {} rounds, about {} ms per side per round, corsguard first in even rounds.\n",
+        "Paired run: {} rounds, about {} µs per side per round, corsguard first in even rounds.\n",
         plan.rounds,
-        plan.slice.as_millis()
+        plan.slice.as_micros()
     );
     println!(
         "| case | corsguard (median) | tower-http (median) | ratio (median of rounds) | lowest round | highest round |"
