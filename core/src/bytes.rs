@@ -29,7 +29,7 @@ const fn tchar_by_rule(b: u8) -> bool {
 pub fn is_token(bytes: &[u8]) -> bool {
     // Branch-free: the AND of one table load per byte, eight per step (names are short and nearly always
     // valid, so stopping at the first bad byte would save nothing).
-    let ok = |b: &u8| TCHAR.get(usize::from(*b)).copied().unwrap_or(false);
+    let ok = |b: &u8| is_tchar(*b);
     let mut chunks = bytes.chunks_exact(8);
     let mut all = true;
     for chunk in &mut chunks {
