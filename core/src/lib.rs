@@ -4,10 +4,11 @@
 //! cross-origin read is allowed and yield exactly the response headers to send, with a [`DenyReason`] for
 //! every denial.
 //!
-//! `#![no_std]`, no allocator, no `unsafe`, no panics: every input is raw bytes and every outcome is a value.
+//! `#![no_std]`, no allocator (unless the `alloc` feature is on), no `unsafe`, no panics: every input is raw
+//! bytes and every outcome is a value.
 //!
 //! ```
-//! use corsguard::{Methods, Policy, PolicyConfig, Request, RequestHeaders};
+//! use corsguard::{FixedPolicy, Methods, PolicyConfig, Request, RequestHeaders};
 //!
 //! static CONFIG: PolicyConfig<'static> = PolicyConfig {
 //!     credentials: true,
@@ -17,8 +18,9 @@
 //!     ..PolicyConfig::new(&["https://app.example.com", "https://*.example.com"])
 //! };
 //!
-//! let mut index = [0u32; corsguard::index_len(2)];
-//! let policy = Policy::build(&CONFIG, &mut index).expect("valid policy");
+//! // The origin table lives inside the policy: 512 bytes here (`corsguard::storage_len` says how many a
+//! // configuration needs). With the `alloc` feature, `OwnedPolicy::build` sizes it at run time instead.
+//! let policy = FixedPolicy::<512>::build(&CONFIG).expect("valid policy");
 //!
 //! let request = Request {
 //!     method: b"OPTIONS",
@@ -55,26 +57,38 @@
     )
 )]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 mod bytes;
 mod decision;
+mod error;
 mod hash;
+mod headers;
 mod index;
 mod origin;
 mod pattern;
 mod policy;
+mod reason;
+mod request;
 
 pub use bytes::{is_field_value, is_token};
-pub use decision::{
-    names, BufferTooSmall, Decision, DenyReason, Header, HeaderIter, Request, RequestKind, ResponseHeaders, Verdict,
-    MAX_ECHOED_HEADER_LINES, MAX_RESPONSE_HEADERS,
+pub use decision::{Decision, Verdict};
+pub use error::{PolicyError, PolicyErrorKind, Setting};
+pub use headers::{
+    names, BufferTooSmall, Header, HeaderIter, ResponseHeaders, MAX_ECHOED_HEADER_LINES, MAX_RESPONSE_HEADERS,
 };
-pub use index::{index_len, MAX_ORIGINS};
+pub use index::MAX_ORIGINS;
 pub use origin::{HostKind, Origin, OriginError, MAX_ORIGIN_LEN};
 pub use pattern::{OriginPattern, PatternError, PortPattern, WildcardPattern};
+#[cfg(feature = "alloc")]
+pub use policy::OwnedPolicy;
 pub use policy::{
-    ExposedHeaders, Methods, Policy, PolicyConfig, PolicyError, PolicyErrorKind, RequestHeaders, Setting,
+    storage_len, ExposedHeaders, FixedPolicy, Methods, Policy, PolicyConfig, RequestHeaders, Settings,
     MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES, MAX_MAX_AGE, MAX_METHODS, MAX_METHODS_LEN, MAX_TOKEN_LEN,
 };
+pub use reason::DenyReason;
+pub use request::{Request, RequestKind};
 
 /// The README's Rust examples, compiled and run as doc tests so the documented usage cannot rot.
 #[cfg(doctest)]

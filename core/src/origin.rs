@@ -116,6 +116,8 @@ impl OriginError {
     }
 }
 
+impl core::error::Error for OriginError {}
+
 impl core::fmt::Display for OriginError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.message())

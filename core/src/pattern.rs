@@ -2,8 +2,8 @@
 //! `http://localhost:*` port wildcards. Patterns are label-aware by construction: a subdomain pattern is a
 //! host suffix that starts with a dot, so it can never match by prefix, suffix or substring.
 
+use crate::error::PolicyErrorKind;
 use crate::origin::{self, HostKind, Origin, OriginError};
-use crate::policy::PolicyErrorKind;
 
 /// One parsed entry of a policy's origin list.
 ///
@@ -55,6 +55,22 @@ pub struct PatternError {
     pub origin_error: Option<OriginError>,
 }
 
+impl core::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "corsguard policy error {}: {}", self.kind.code(), self.kind.message())?;
+        if let Some(e) = self.origin_error {
+            write!(f, " ({e})")?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for PatternError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        self.origin_error.as_ref().map(|e| e as &(dyn core::error::Error + 'static))
+    }
+}
+
 impl PatternError {
     const fn rule(kind: PolicyErrorKind) -> Self {
         PatternError { kind, origin_error: None }
@@ -66,6 +82,11 @@ impl PatternError {
 }
 
 impl<'a> WildcardPattern<'a> {
+    /// A pattern from parts [`OriginPattern::parse`] produced earlier (the origin table stores them).
+    pub(crate) const fn from_parts(scheme: &'a [u8], host: &'a [u8], subdomains: bool, port: PortPattern) -> Self {
+        WildcardPattern { scheme, host, subdomains, port }
+    }
+
     /// The scheme the pattern requires.
     pub const fn scheme(&self) -> &'a [u8] {
         self.scheme
@@ -86,13 +107,21 @@ impl<'a> WildcardPattern<'a> {
         self.port
     }
 
-    /// Whether a parsed origin matches this pattern.
+    /// Whether a parsed origin matches this pattern. This is the one matcher: a policy's index only finds
+    /// the candidate patterns for an origin, and this decides.
+    ///
+    /// A subdomain pattern covers DNS names only: the labels in front of its suffix must be non-empty and
+    /// made of letters, digits, `-` and `_`. Other bytes a URL allows in a host (`*`, `$`, `!`, ...) name no
+    /// DNS host, so an origin holding them in the covered part is not matched.
+    #[inline]
     pub fn matches(&self, origin: &Origin<'_>) -> bool {
         if origin.is_null() || origin.scheme() != self.scheme || !self.port_matches(origin.port()) {
             return false;
         }
         if self.subdomains {
-            origin.host_kind() == Some(HostKind::Domain) && has_label_suffix(origin.host(), self.host)
+            origin.host_kind() == Some(HostKind::Domain)
+                && has_label_suffix(origin.host(), self.host)
+                && covers_dns_labels(origin.host().get(..origin.host().len().wrapping_sub(self.host.len())))
         } else {
             origin.host() == self.host
         }
@@ -114,6 +143,24 @@ pub(crate) fn has_label_suffix(host: &[u8], suffix: &[u8]) -> bool {
     }
     let prefix = host.get(..host.len().wrapping_sub(suffix.len())).unwrap_or(&[]);
     matches!(prefix.last(), Some(&b) if b != b'.')
+}
+
+/// Whether `covered` (the part of a host in front of a subdomain pattern's suffix) is one or more non-empty
+/// labels of lowercase letters, digits, `-` and `_`.
+fn covers_dns_labels(covered: Option<&[u8]>) -> bool {
+    let Some(covered) = covered else {
+        return false;
+    };
+    let mut previous = b'.';
+    for &b in covered {
+        let ok =
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || (b == b'.' && previous != b'.');
+        if !ok {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b'.'
 }
 
 impl<'a> OriginPattern<'a> {

@@ -5,12 +5,16 @@
 use heapless::Vec;
 
 use crate::bytes::{cmp_ignore_case, eq_ignore_case, is_token, make_lowercase, token_starts_with_lower};
-use crate::decision::{
+use crate::error::{PolicyError, PolicyErrorKind, Setting};
+use crate::hash;
+use crate::headers::{
     BIT_ALLOW_CREDENTIALS, BIT_ALLOW_METHODS, BIT_ALLOW_ORIGIN, BIT_EXPOSE_HEADERS, BIT_MAX_AGE, BIT_VARY,
 };
-use crate::hash;
-use crate::index::{self, EntryKind, Index, MAX_ORIGINS};
-use crate::origin::{self, OriginError};
+use crate::index::{
+    self, EntryKind, PatternSummary, TableLayout, TableWriter, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS, MAX_ORIGINS,
+    PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
+};
+use crate::origin;
 use crate::pattern::{OriginPattern, PortPattern};
 
 /// Capacity of the prepared `Access-Control-Allow-Methods` value, in bytes.
@@ -124,220 +128,6 @@ impl<'a> PolicyConfig<'a> {
     }
 }
 
-/// The setting a [`PolicyError`] is about. Stable numeric codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Setting {
-    /// [`PolicyConfig::origins`].
-    Origins = 1,
-    /// [`PolicyConfig::credentials`].
-    Credentials = 2,
-    /// [`PolicyConfig::methods`].
-    Methods = 3,
-    /// [`PolicyConfig::request_headers`].
-    RequestHeaders = 4,
-    /// [`PolicyConfig::exposed_headers`].
-    ExposedHeaders = 5,
-    /// [`PolicyConfig::max_age`].
-    MaxAge = 6,
-    /// [`PolicyConfig::preflight_success_status`].
-    PreflightSuccessStatus = 7,
-    /// [`PolicyConfig::preflight_failure_status`].
-    PreflightFailureStatus = 8,
-    /// [`PolicyConfig::max_origin_len`].
-    MaxOriginLen = 9,
-    /// [`PolicyConfig::max_request_headers_len`].
-    MaxRequestHeadersLen = 10,
-    /// [`PolicyConfig::max_request_headers_count`].
-    MaxRequestHeadersCount = 11,
-    /// The index slots passed to [`Policy::build`].
-    Index = 12,
-}
-
-impl Setting {
-    /// The stable numeric code.
-    pub const fn code(self) -> u32 {
-        self as u32
-    }
-
-    /// The setting's name as in [`PolicyConfig`].
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Origins => "origins",
-            Self::Credentials => "credentials",
-            Self::Methods => "methods",
-            Self::RequestHeaders => "request_headers",
-            Self::ExposedHeaders => "exposed_headers",
-            Self::MaxAge => "max_age",
-            Self::PreflightSuccessStatus => "preflight_success_status",
-            Self::PreflightFailureStatus => "preflight_failure_status",
-            Self::MaxOriginLen => "max_origin_len",
-            Self::MaxRequestHeadersLen => "max_request_headers_len",
-            Self::MaxRequestHeadersCount => "max_request_headers_count",
-            Self::Index => "index",
-        }
-    }
-}
-
-/// Why a policy was refused. Stable numeric codes, never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyErrorKind {
-    /// The origin list is empty.
-    NoOrigins = 1,
-    /// An origin is not a serialized origin; see [`PolicyError::origin_error`].
-    OriginMalformed = 2,
-    /// `null` is listed.
-    NullOrigin = 3,
-    /// A `file:` origin is listed.
-    FileOrigin = 4,
-    /// The same origin or pattern is listed twice.
-    DuplicateOrigin = 5,
-    /// `*` together with credentials.
-    AnyOriginWithCredentials = 6,
-    /// `*` together with other origins.
-    AnyOriginMixed = 7,
-    /// A non-HTTPS, non-loopback origin together with credentials.
-    InsecureOriginWithCredentials = 8,
-    /// A `*.` wildcard over a public suffix or a single-label domain.
-    WildcardPublicSuffix = 9,
-    /// A wildcard that is not a whole leftmost label (`*example.com`, `api-*.example.com`).
-    WildcardNotLabelAware = 10,
-    /// A wildcard anywhere but the leftmost label or the port (`a.*.example.com`, `*://example.com`).
-    WildcardMisplaced = 11,
-    /// A `*.` wildcard over an IP address.
-    WildcardOverIp = 12,
-    /// A port wildcard on a host that is not loopback.
-    PortWildcardNotLoopback = 13,
-    /// A method that is not an HTTP token, or too long.
-    MethodInvalid = 14,
-    /// CONNECT, TRACE or TRACK.
-    MethodForbidden = 15,
-    /// A non-uppercase spelling of a method browsers uppercase (`get`, `Delete`).
-    MethodNotNormalized = 16,
-    /// The same method twice.
-    DuplicateMethod = 17,
-    /// `*` inside a list instead of the `Any` setting.
-    WildcardInList = 18,
-    /// A header name that is not an HTTP token, or too long.
-    HeaderInvalid = 19,
-    /// A header name browsers never send (request) or never expose (response), such as `Cookie`.
-    HeaderForbidden = 20,
-    /// The same header name twice (case-insensitively).
-    DuplicateHeader = 21,
-    /// Expose any header (`*`) together with credentials.
-    ExposeAnyWithCredentials = 22,
-    /// Max-age above 86400.
-    MaxAgeOutOfRange = 23,
-    /// A preflight status outside its allowed range.
-    StatusOutOfRange = 24,
-    /// A request cap outside its allowed range.
-    CapOutOfRange = 25,
-    /// A list whose joined value is longer than its capacity.
-    ListTooLong = 26,
-    /// More entries than a list can hold.
-    TooManyEntries = 27,
-    /// Fewer index slots than [`crate::index_len`] asks for.
-    IndexTooSmall = 28,
-    /// An origin longer than [`PolicyConfig::max_origin_len`], so it could never match.
-    OriginLongerThanCap = 29,
-}
-
-impl PolicyErrorKind {
-    /// The stable numeric code.
-    pub const fn code(self) -> u32 {
-        self as u32
-    }
-
-    /// What is wrong and what to change, in one line.
-    pub const fn message(self) -> &'static str {
-        match self {
-            Self::NoOrigins => "no origins are listed: list the exact origins to allow (or \"*\" for a public resource)",
-            Self::OriginMalformed => "not a serialized origin: write scheme://host[:port] exactly as a browser sends it (lowercase, no path, no default port)",
-            Self::NullOrigin => "\"null\" is sent by sandboxed pages, data: URLs and redirects and can be forged by anyone: remove it",
-            Self::FileOrigin => "file: pages send the origin \"null\", which anyone can forge: remove it",
-            Self::DuplicateOrigin => "this origin or pattern is listed twice: remove one",
-            Self::AnyOriginWithCredentials => "\"*\" cannot be combined with credentials: list the exact origins, or turn credentials off",
-            Self::AnyOriginMixed => "\"*\" already allows every origin: remove either \"*\" or the other origins",
-            Self::InsecureOriginWithCredentials => "a non-https origin with credentials lets any network attacker read credentialed responses: use https, or set allow_insecure_origins_with_credentials",
-            Self::WildcardPublicSuffix => "a wildcard over a public suffix lets anyone register a matching origin: put your own registrable domain after \"*.\"",
-            Self::WildcardNotLabelAware => "a wildcard must be a whole leftmost label: write scheme://*.example.com",
-            Self::WildcardMisplaced => "a wildcard may only be the leftmost label (scheme://*.example.com) or the port of a loopback host (http://localhost:*)",
-            Self::WildcardOverIp => "IP addresses have no subdomains: list the exact origin",
-            Self::PortWildcardNotLoopback => "a port wildcard is only for development hosts (localhost, *.localhost, 127.0.0.1, [::1]): list the exact ports",
-            Self::MethodInvalid => "a method must be an HTTP token of at most 64 bytes",
-            Self::MethodForbidden => "CONNECT, TRACE and TRACK are forbidden methods: remove it",
-            Self::MethodNotNormalized => "browsers uppercase DELETE, GET, HEAD, OPTIONS, POST and PUT: write the method in uppercase",
-            Self::DuplicateMethod => "this method is listed twice: remove one",
-            Self::WildcardInList => "\"*\" inside a list is a literal name to browsers: use the Any setting instead",
-            Self::HeaderInvalid => "a header name must be an HTTP token of at most 64 bytes",
-            Self::HeaderForbidden => "browsers never send (or never expose) this header through CORS: remove it",
-            Self::DuplicateHeader => "this header name is listed twice (names are case-insensitive): remove one",
-            Self::ExposeAnyWithCredentials => "\"*\" in Access-Control-Expose-Headers is a literal name under credentials: list the headers to expose",
-            Self::MaxAgeOutOfRange => "max-age must be 0 to 86400 seconds (browsers cap it lower: Chromium 7200, WebKit 600)",
-            Self::StatusOutOfRange => "an allowed preflight needs a 2xx status; a denied one a 2xx, 4xx or 5xx (never a redirect)",
-            Self::CapOutOfRange => "the cap is outside its range: origins 1..=4096 bytes, request headers 1..=65536 bytes and 1..=1024 names",
-            Self::ListTooLong => "the joined list is longer than corsguard's fixed capacity: shorten the list",
-            Self::TooManyEntries => "the list has more entries than corsguard's fixed capacity: shorten the list",
-            Self::IndexTooSmall => "the index has too few slots: pass at least corsguard::index_len(origins.len()) slots",
-            Self::OriginLongerThanCap => "this origin is longer than max_origin_len, so it could never match: raise the cap",
-        }
-    }
-}
-
-/// A refused policy: which rule, which setting, which entry, and what to change.
-///
-/// ```
-/// use corsguard::{Policy, PolicyConfig, PolicyErrorKind, Setting};
-/// let config = PolicyConfig { credentials: true, ..PolicyConfig::new(&["*"]) };
-/// let mut index = [0u32; 2];
-/// let error = Policy::build(&config, &mut index).unwrap_err();
-/// assert_eq!(error.kind, PolicyErrorKind::AnyOriginWithCredentials);
-/// assert_eq!(error.setting, Setting::Origins);
-/// assert_eq!(error.index, Some(0));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PolicyError {
-    /// The rule that was broken.
-    pub kind: PolicyErrorKind,
-    /// The setting that breaks it.
-    pub setting: Setting,
-    /// The position of the offending entry in its list, when the setting is a list.
-    pub index: Option<usize>,
-    /// For [`PolicyErrorKind::OriginMalformed`], what exactly is malformed.
-    pub origin_error: Option<OriginError>,
-}
-
-impl PolicyError {
-    const fn new(kind: PolicyErrorKind, setting: Setting, index: Option<usize>) -> Self {
-        PolicyError { kind, setting, index, origin_error: None }
-    }
-
-    /// The stable numeric code of [`kind`](Self::kind).
-    pub const fn code(&self) -> u32 {
-        self.kind.code()
-    }
-
-    /// What is wrong and what to change.
-    pub const fn message(&self) -> &'static str {
-        self.kind.message()
-    }
-}
-
-impl core::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "corsguard policy error {} in `{}`", self.kind.code(), self.setting.name())?;
-        if let Some(i) = self.index {
-            write!(f, "[{i}]")?;
-        }
-        write!(f, ": {}", self.kind.message())?;
-        if let Some(e) = self.origin_error {
-            write!(f, " ({e})")?;
-        }
-        Ok(())
-    }
-}
-
 /// How preflights' methods are checked and answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum MethodRule {
@@ -355,52 +145,132 @@ pub(crate) enum HeaderRule {
 /// A `(start, len)` span into one of the prepared buffers.
 pub(crate) type Span = (u16, u16);
 
-pub(crate) const KIND_SUBDOMAINS: u64 = 1;
-pub(crate) const KIND_HOST_ANY_PORT: u64 = 2;
-pub(crate) const PORT_KEY_ANY: u64 = 0x1_0000;
-pub(crate) const SEED_EXACT: u64 = 0x243f_6a88_85a3_08d3;
-pub(crate) const SEED_SCHEME: u64 = 0x1319_8a2e_0370_7344;
-pub(crate) const SEED_SUFFIX: u64 = 0xa409_3822_299f_31d0;
-
-pub(crate) fn port_key(port: Option<u16>) -> u64 {
-    port.map_or(0, u64::from)
+/// How many bytes of storage the origin table of `config` takes: the least `N` for which
+/// [`FixedPolicy<N>`](FixedPolicy) can hold it. (A policy also holds its [`Settings`], a fixed size.)
+///
+/// ```
+/// use corsguard::{storage_len, PolicyConfig};
+/// let config = PolicyConfig::new(&["https://app.example.com", "https://*.example.org"]);
+/// assert_eq!(storage_len(&config), 8 * 4 + 2 * 16 + 23 + 21);
+/// ```
+pub fn storage_len(config: &PolicyConfig<'_>) -> usize {
+    let text = config.origins.iter().fold(0usize, |n, o| n.saturating_add(o.len()));
+    index::table_len(config.origins.len(), text)
 }
 
-/// A validated policy, ready to [`decide`](Policy::decide). Immutable and `Sync`: share one across threads.
+/// A validated policy, ready to [`decide`](Policy::decide). Immutable, `Send` and `Sync`: build it once at
+/// start-up and share it across threads.
 ///
-/// It borrows the configuration's strings and the index slots, and owns the prepared header values, so it
-/// needs no allocator. Build it once at start-up:
+/// A policy owns everything it needs: its validated [`Settings`] (the prepared header values, a fixed size)
+/// and the storage `S` that holds its origin table. Three kinds of storage, one decision code:
+///
+/// - [`FixedPolicy<N>`](FixedPolicy) = `Policy<[u8; N]>`: capacity fixed at compile time, for firmware and
+///   `static`s; no allocator, nothing to hand in. [`storage_len`] says the least `N` a configuration needs.
+/// - `OwnedPolicy` = `Policy<Box<[u8]>>` (cargo feature `alloc`): sized at run time, `'static`, for servers,
+///   bindings and policy files.
+/// - `Policy<[u8]>`: the unsized form every other one coerces to (`&FixedPolicy<N>` is a `&Policy`); the C
+///   library lays it out in memory the caller gives.
 ///
 /// ```
-/// use corsguard::{Policy, PolicyConfig};
+/// use corsguard::{FixedPolicy, PolicyConfig, Request};
 /// static ORIGINS: &[&str] = &["https://app.example.com", "https://*.example.org"];
-/// let mut index = [0u32; corsguard::index_len(2)];
-/// let policy = Policy::build(&PolicyConfig::new(ORIGINS), &mut index).unwrap();
-/// # let _ = policy;
+/// let policy = FixedPolicy::<256>::build(&PolicyConfig::new(ORIGINS)).unwrap();
+/// let decision = policy.decide(&Request { method: b"GET", origin: &[b"https://api.example.org"], ..Request::default() });
+/// assert!(decision.is_allowed());
 /// ```
+#[repr(C)]
+pub struct Policy<S: ?Sized = [u8]> {
+    pub(crate) settings: Settings,
+    pub(crate) storage: S,
+}
+
+/// A policy whose origin table lives in `N` bytes inside it: no allocator, no slice to hand in.
+pub type FixedPolicy<const N: usize> = Policy<[u8; N]>;
+
+/// A policy whose origin table is allocated at the size it needs (cargo feature `alloc`).
+#[cfg(feature = "alloc")]
+pub type OwnedPolicy = Policy<alloc::boxed::Box<[u8]>>;
+
+impl<const N: usize> Policy<[u8; N]> {
+    /// Validates `config` and prepares everything a decision needs. A configuration whose origin table does
+    /// not fit in `N` bytes is refused with [`PolicyErrorKind::StorageTooSmall`]; see [`storage_len`].
+    pub fn build(config: &PolicyConfig<'_>) -> Result<Self, PolicyError> {
+        let mut storage = [0u8; N];
+        let settings = Settings::build(config, &mut storage)?;
+        Ok(Policy { settings, storage })
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Policy<alloc::boxed::Box<[u8]>> {
+    /// Validates `config` and prepares everything a decision needs, allocating the origin table's storage at
+    /// exactly the size it needs. The configuration's strings are copied: the policy borrows nothing.
+    ///
+    /// ```
+    /// use corsguard::{OwnedPolicy, PolicyConfig};
+    /// let origins: Vec<String> = vec!["https://app.example.com".into()];
+    /// let borrowed: Vec<&str> = origins.iter().map(String::as_str).collect();
+    /// let policy: OwnedPolicy = OwnedPolicy::build(&PolicyConfig::new(&borrowed)).unwrap();
+    /// drop(origins);
+    /// # let _ = policy;
+    /// ```
+    pub fn build(config: &PolicyConfig<'_>) -> Result<Self, PolicyError> {
+        let mut storage = alloc::vec![0u8; storage_len(config)].into_boxed_slice();
+        let settings = Settings::build(config, &mut storage)?;
+        Ok(Policy { settings, storage })
+    }
+}
+
+impl<S: ?Sized> Policy<S> {
+    /// Whether credentials are allowed.
+    pub const fn credentials(&self) -> bool {
+        self.settings.credentials
+    }
+
+    /// Whether the policy allows any origin (`*`).
+    pub const fn allows_any_origin(&self) -> bool {
+        self.settings.any_origin
+    }
+
+    /// How many entries the origin list has.
+    pub const fn origin_count(&self) -> usize {
+        self.settings.origin_count
+    }
+
+    /// The validated settings (everything but the origin table's storage).
+    pub const fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl<S: Clone> Clone for Policy<S> {
+    fn clone(&self) -> Self {
+        Policy { settings: self.settings.clone(), storage: self.storage.clone() }
+    }
+}
+
+impl<S: ?Sized + AsRef<[u8]>> core::fmt::Debug for Policy<S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Policy")
+            .field("settings", &self.settings)
+            .field("storage_len", &self.storage.as_ref().len())
+            .finish()
+    }
+}
+
+/// The validated settings of a policy: the prepared header values, the rules and caps, and where its origin
+/// table is in the storage beside it. Plain data that holds no reference, so that it can be copied or placed
+/// in memory the caller gives (the C library does that, in front of the storage) without pointing into
+/// itself. Most users never name this type: [`Policy`] pairs it with its storage.
 #[derive(Clone, Debug)]
-pub struct Policy<'a> {
-    pub(crate) origins: &'a [&'a str],
-    pub(crate) index: Index<'a>,
+pub struct Settings {
+    pub(crate) table: TableLayout,
+    pub(crate) origin_count: usize,
     pub(crate) any_origin: bool,
     /// Bit `len % 64` is set when some exact origin has that length: most origins that are not listed are
     /// ruled out by their length alone, before they are hashed.
     pub(crate) exact_lens: u64,
-    pub(crate) has_subdomain_patterns: bool,
-    pub(crate) has_host_patterns: bool,
-    /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
-    pub(crate) suffix_lens: [u64; 4],
-    /// The distinct schemes of the patterns with their hashes, so a request neither hashes its scheme nor,
-    /// when no pattern has that scheme, looks any further; `more_pattern_schemes` when they did not fit.
-    /// (A plain array, not a `heapless::Vec`: a field with a destructor that holds `'a` would make every
-    /// borrow the policy holds outlive it strictly, which callers building a policy in one scope trip over.)
-    pub(crate) pattern_schemes: [(&'a [u8], u64); 4],
-    pub(crate) pattern_scheme_count: usize,
-    pub(crate) more_pattern_schemes: bool,
-    /// Whether some subdomain pattern takes any port (`:*`), so that a request also probes for that key.
-    pub(crate) any_port_patterns: bool,
-    /// The longest subdomain-pattern suffix (with its dot): no longer suffix of a request's host is tested.
-    pub(crate) max_suffix_len: usize,
+    pub(crate) patterns: PatternSummary,
     pub(crate) credentials: bool,
     pub(crate) method_rule: MethodRule,
     pub(crate) methods: Vec<u8, MAX_METHODS_LEN>,
@@ -427,10 +297,11 @@ pub struct Policy<'a> {
     pub(crate) max_request_headers_count: usize,
 }
 
-impl<'a> Policy<'a> {
-    /// Validates `config` and prepares everything a decision needs. `index` must hold at least
-    /// [`crate::index_len`]`(config.origins.len())` slots; its contents are overwritten.
-    pub fn build(config: &PolicyConfig<'a>, index: &'a mut [u32]) -> Result<Self, PolicyError> {
+impl Settings {
+    /// Validates `config`, prepares every header value, and writes the origin table into `storage` (which
+    /// must hold at least [`storage_len`]`(config)` bytes). The result is meaningful only together with that
+    /// storage: [`Policy`]'s constructors keep the two together, and so does the C library.
+    pub fn build(config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<Settings, PolicyError> {
         check_caps(config)?;
         check_statuses(config)?;
         let max_age = prepare_max_age(config.max_age)?;
@@ -448,19 +319,12 @@ impl<'a> Policy<'a> {
         }
         let (expose_any, expose_headers) = prepare_exposed_headers(config.exposed_headers, config.credentials)?;
 
-        let mut policy = Policy {
-            origins: config.origins,
-            index: Index::new(&[]),
+        let mut settings = Settings {
+            table: TableLayout::default(),
+            origin_count: config.origins.len(),
             any_origin: false,
             exact_lens: 0,
-            has_subdomain_patterns: false,
-            has_host_patterns: false,
-            suffix_lens: [0; 4],
-            pattern_schemes: [(&[], 0); 4],
-            pattern_scheme_count: 0,
-            more_pattern_schemes: false,
-            any_port_patterns: false,
-            max_suffix_len: 0,
+            patterns: PatternSummary::default(),
             credentials: config.credentials,
             method_rule,
             methods,
@@ -488,13 +352,12 @@ impl<'a> Policy<'a> {
             max_request_headers_len: config.max_request_headers_len,
             max_request_headers_count: config.max_request_headers_count,
         };
-        let slots = policy.index_origins(config, index)?;
-        policy.index = Index::new(slots);
-        Ok(policy)
+        settings.index_origins(config, storage)?;
+        Ok(settings)
     }
 
-    /// Parses, checks and indexes every origin-list entry; returns the part of `index` in use.
-    fn index_origins(&mut self, config: &PolicyConfig<'a>, index: &'a mut [u32]) -> Result<&'a [u32], PolicyError> {
+    /// Parses, checks and writes every origin-list entry into the origin table in `storage`.
+    fn index_origins(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
         let origins = config.origins;
         let at = |i: usize, kind: PolicyErrorKind| PolicyError::new(kind, Setting::Origins, Some(i));
         if origins.is_empty() {
@@ -503,14 +366,10 @@ impl<'a> Policy<'a> {
         if origins.len() > MAX_ORIGINS {
             return Err(PolicyError::new(PolicyErrorKind::TooManyEntries, Setting::Origins, None));
         }
-        let needed = index::index_len(origins.len());
-        // Use the largest power of two the caller gave: more room, shorter probes.
-        let usable = if index.len() >= needed { prev_power_of_two(index.len()) } else { 0 };
-        if usable < needed {
-            return Err(PolicyError::new(PolicyErrorKind::IndexTooSmall, Setting::Index, None));
-        }
-        let slots = index.get_mut(..usable).unwrap_or(&mut []);
-        slots.fill(0);
+        let text_len = origins.iter().fold(0usize, |n, o| n.saturating_add(o.len()));
+        let too_small = PolicyError::new(PolicyErrorKind::StorageTooSmall, Setting::Storage, None);
+        let mut table = TableWriter::new(storage, origins.len(), text_len).ok_or(too_small)?;
+        self.table = table.layout();
 
         for (i, entry) in origins.iter().enumerate() {
             let bytes = entry.as_bytes();
@@ -523,7 +382,7 @@ impl<'a> Policy<'a> {
             if bytes.len() > config.max_origin_len && pattern != OriginPattern::Any {
                 return Err(at(i, PolicyErrorKind::OriginLongerThanCap));
             }
-            let (hash, kind) = match pattern {
+            let (hash, kind, wildcard) = match pattern {
                 OriginPattern::Any => {
                     if config.credentials {
                         return Err(at(i, PolicyErrorKind::AnyOriginWithCredentials));
@@ -532,6 +391,7 @@ impl<'a> Policy<'a> {
                         return Err(at(i, PolicyErrorKind::AnyOriginMixed));
                     }
                     self.any_origin = true;
+                    table.push(bytes, None).ok_or(too_small)?;
                     continue;
                 }
                 OriginPattern::Exact(origin) => {
@@ -539,7 +399,7 @@ impl<'a> Policy<'a> {
                         check_secure(origin.scheme(), origin.is_loopback()).map_err(|k| at(i, k))?;
                     }
                     self.exact_lens |= 1u64 << (bytes.len() & 63);
-                    (hash::hash_bytes(SEED_EXACT, bytes), EntryKind::Exact)
+                    (hash::hash_bytes(SEED_EXACT, bytes), EntryKind::Exact, None)
                 }
                 OriginPattern::Wildcard(w) => {
                     if config.credentials && !config.allow_insecure_origins_with_credentials {
@@ -552,66 +412,64 @@ impl<'a> Policy<'a> {
                         };
                         check_secure(w.scheme(), loopback).map_err(|k| at(i, k))?;
                     }
-                    let scheme_hash = hash::mix_bytes(SEED_SCHEME, w.scheme());
-                    let known = self.pattern_schemes.get(..self.pattern_scheme_count).unwrap_or(&[]);
-                    if !known.iter().any(|&(s, _)| s == w.scheme()) {
-                        match self.pattern_schemes.get_mut(self.pattern_scheme_count) {
-                            Some(slot) => {
-                                *slot = (w.scheme(), scheme_hash);
-                                self.pattern_scheme_count = self.pattern_scheme_count.wrapping_add(1);
-                            }
-                            None => self.more_pattern_schemes = true,
-                        }
-                    }
                     let port = match w.port() {
                         PortPattern::Any => PORT_KEY_ANY,
                         PortPattern::Default => 0,
                         PortPattern::Exact(p) => u64::from(p),
                     };
+                    let p = &mut self.patterns;
                     let kind = if w.subdomains() {
-                        self.has_subdomain_patterns = true;
-                        self.any_port_patterns |= port == PORT_KEY_ANY;
-                        self.max_suffix_len = self.max_suffix_len.max(w.host().len());
+                        p.has_subdomain_patterns = true;
+                        p.any_port_patterns |= port == PORT_KEY_ANY;
+                        p.max_suffix_len = p.max_suffix_len.max(w.host().len());
                         let len = w.host().len() & 0xff;
-                        if let Some(word) = self.suffix_lens.get_mut(len >> 6) {
+                        if let Some(word) = p.suffix_lens.get_mut(len >> 6) {
                             *word |= 1u64 << (len & 63);
                         }
                         KIND_SUBDOMAINS
                     } else {
-                        self.has_host_patterns = true;
+                        p.has_host_patterns = true;
                         KIND_HOST_ANY_PORT
                     };
+                    let scheme_hash = hash::mix_bytes(SEED_SCHEME, w.scheme());
                     let h = hash::pattern_key(kind, scheme_hash, hash::mix_bytes(SEED_SUFFIX, w.host()), port);
-                    (h, EntryKind::Pattern)
+                    (h, EntryKind::Pattern, Some((w, scheme_hash)))
                 }
             };
-            let frozen = Index::new(slots);
-            if frozen.candidates(hash, kind).any(|j| origins.get(j).is_some_and(|other| other.as_bytes() == bytes)) {
+            if table.contains(hash, kind, bytes) {
                 return Err(at(i, PolicyErrorKind::DuplicateOrigin));
             }
-            if !index::insert(slots, hash, kind, i) {
-                return Err(PolicyError::new(PolicyErrorKind::IndexTooSmall, Setting::Index, None));
+            let (position, text_at) = table.push(bytes, wildcard.as_ref().map(|(w, _)| w)).ok_or(too_small)?;
+            if !table.insert(hash, kind, position) {
+                return Err(too_small);
+            }
+            if let Some((w, scheme_hash)) = wildcard {
+                self.remember_scheme(&table, text_at, w.scheme(), scheme_hash);
             }
         }
-        Ok(slots)
+        Ok(())
     }
 
-    /// Whether credentials are allowed.
-    pub const fn credentials(&self) -> bool {
-        self.credentials
-    }
-
-    /// Whether the policy allows any origin (`*`).
-    pub const fn allows_any_origin(&self) -> bool {
-        self.any_origin
-    }
-}
-
-fn prev_power_of_two(n: usize) -> usize {
-    if n == 0 {
-        0
-    } else {
-        1usize.checked_shl(usize::BITS.wrapping_sub(1).wrapping_sub(n.leading_zeros())).unwrap_or(0)
+    /// Records a pattern's scheme (as a span of the table's bytes, where the pattern's text starts with it)
+    /// unless it is known already.
+    fn remember_scheme(&mut self, table: &TableWriter<'_>, text_at: u32, scheme: &[u8], scheme_hash: u64) {
+        let p = &mut self.patterns;
+        let bytes = table.reader();
+        let known = p.schemes.get(..p.scheme_count).unwrap_or(&[]);
+        if known.iter().any(|&(start, len, _)| bytes.span(start, len) == scheme) {
+            return;
+        }
+        let Ok(len) = u16::try_from(scheme.len()) else {
+            p.more_schemes = true;
+            return;
+        };
+        match p.schemes.get_mut(p.scheme_count) {
+            Some(slot) => {
+                *slot = (text_at, len, scheme_hash);
+                p.scheme_count = p.scheme_count.wrapping_add(1);
+            }
+            None => p.more_schemes = true,
+        }
     }
 }
 

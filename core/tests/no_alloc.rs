@@ -5,7 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use corsguard::{
-    index_len, ExposedHeaders, Methods, Origin, OriginPattern, Policy, PolicyConfig, Request, RequestHeaders,
+    ExposedHeaders, FixedPolicy, Methods, Origin, OriginPattern, OwnedPolicy, PolicyConfig, Request, RequestHeaders,
 };
 
 struct Counting;
@@ -154,8 +154,7 @@ fn deciding_allocates_nothing() {
     let requests = requests(&huge, &many);
     let mut checked = 0usize;
     for config in [&CREDENTIALED, &LISTED, &ANY] {
-        let mut index = vec![0u32; index_len(config.origins.len())];
-        let policy = Policy::build(config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(config).unwrap();
         for request in &requests {
             let ((allowed, headers), n) = count(|| {
                 let decision = policy.decide(request);
@@ -178,8 +177,7 @@ fn deciding_allocates_nothing() {
 fn rendering_allocates_nothing() {
     let huge = vec![b'a'; 10];
     let requests = requests(&huge, &[b"x-a"]);
-    let mut index = vec![0u32; index_len(CREDENTIALED.origins.len())];
-    let policy = Policy::build(&CREDENTIALED, &mut index).unwrap();
+    let policy = OwnedPolicy::build(&CREDENTIALED).unwrap();
     let mut buf = [0u8; 4096];
     let mut small = [0u8; 8];
     for request in &requests {
@@ -197,15 +195,18 @@ fn rendering_allocates_nothing() {
 
 #[test]
 fn building_and_parsing_allocate_nothing() {
-    let mut index = [0u32; 64];
     for config in [&CREDENTIALED, &LISTED, &ANY] {
-        let (built, n) = count(|| Policy::build(config, &mut index).is_ok());
+        // A fixed-capacity policy: building it allocates nothing (an owned one allocates its storage, once).
+        let (built, n) = count(|| FixedPolicy::<1024>::build(config).is_ok());
         assert!(built);
         assert_eq!(n, 0, "building {config:?} allocated");
+        let (built, n) = count(|| OwnedPolicy::build(config).is_ok());
+        assert!(built);
+        assert_eq!(n, 1, "an owned policy allocates its storage once");
     }
     // A refused policy allocates nothing either.
     let bad = PolicyConfig { credentials: true, ..PolicyConfig::new(&["*"]) };
-    let (refused, n) = count(|| Policy::build(&bad, &mut index).is_err());
+    let (refused, n) = count(|| FixedPolicy::<1024>::build(&bad).is_err());
     assert!(refused);
     assert_eq!(n, 0);
     let (ok, n) = count(|| {

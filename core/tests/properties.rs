@@ -7,7 +7,7 @@ use corsguard::names::{
     ALLOW_PRIVATE_NETWORK as ACAPN, EXPOSE_HEADERS as ACEH, VARY,
 };
 use corsguard::{
-    index_len, is_field_value, is_token, DenyReason, ExposedHeaders, HostKind, Methods, Origin, OriginPattern, Policy,
+    is_field_value, is_token, DenyReason, ExposedHeaders, HostKind, Methods, Origin, OriginPattern, OwnedPolicy,
     PolicyConfig, Request, RequestHeaders, RequestKind, MAX_ECHOED_HEADER_LINES, MAX_TOKEN_LEN,
 };
 use proptest::prelude::*;
@@ -551,8 +551,7 @@ fn expected(p: &GenPolicy, r: &Request<'_>) -> Expected {
 fn check(p: &GenPolicy, r: &Request<'_>) -> Result<(), TestCaseError> {
     let b = p.borrowed();
     let config = p.config(&b);
-    let mut index = vec![0u32; index_len(config.origins.len())];
-    let policy = match Policy::build(&config, &mut index) {
+    let policy = match OwnedPolicy::build(&config) {
         Ok(policy) => policy,
         Err(e) => return Err(TestCaseError::fail(format!("generated policy refused: {e}"))),
     };
@@ -814,8 +813,7 @@ fn pattern_like() -> impl Strategy<Value = String> {
 // ---------------------------------------------------------------------------------------------------------
 
 fn decide_headers(config: &PolicyConfig<'_>, lines: &[&[u8]]) -> Option<DenyReason> {
-    let mut index = [0u32; 2];
-    let policy = Policy::build(config, &mut index).unwrap();
+    let policy = OwnedPolicy::build(config).unwrap();
     let request = Request {
         method: b"OPTIONS",
         origin: &[b"https://app.example.com"],
@@ -877,9 +875,8 @@ fn a_thousand_lines_are_too_many() {
     // Raised caps, 1024 names fit, but echoing 1024 lines under credentials is refused.
     assert_eq!(decide_headers(&any_headers(true, true), &vec![name; 1024]), Some(DenyReason::HeadersTooMany));
     // 1024 empty lines are nothing at all.
-    let mut index = [0u32; 2];
     let config = any_headers(true, true);
-    let policy = Policy::build(&config, &mut index).unwrap();
+    let policy = OwnedPolicy::build(&config).unwrap();
     let empty: Vec<&[u8]> = vec![b" "; 1024];
     let request = Request {
         method: b"OPTIONS",
@@ -895,9 +892,8 @@ fn a_thousand_lines_are_too_many() {
 
 #[test]
 fn a_thousand_origin_lines_are_multiple() {
-    let mut index = [0u32; 2];
     let config = PolicyConfig::new(&["https://app.example.com"]);
-    let policy = Policy::build(&config, &mut index).unwrap();
+    let policy = OwnedPolicy::build(&config).unwrap();
     let lines: Vec<&[u8]> = vec![b"https://app.example.com"; 1024];
     let decision = policy.decide(&Request { method: b"GET", origin: &lines, ..Request::default() });
     assert_eq!(decision.reason(), Some(DenyReason::OriginMultiple));

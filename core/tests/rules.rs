@@ -1,16 +1,16 @@
 //! Table-driven tests of every rule in DESIGN.md: origin parsing, origin-list patterns, policy refusals,
 //! decisions and header rendering. One line per case through a small macro per table, so a failure names its
 //! case. The shared JSON vectors cover decisions across languages; these reach what JSON cannot: the
-//! `Origin`/`OriginPattern` API, index sizes, `Display` of errors, a policy in a `static`.
+//! `Origin`/`OriginPattern` API, storage sizes, `Display` of errors, a policy in a `static`.
 
 use corsguard::names::{
     ALLOW_CREDENTIALS as ACAC, ALLOW_HEADERS as ACAH, ALLOW_METHODS as ACAM, ALLOW_ORIGIN as ACAO,
     ALLOW_PRIVATE_NETWORK as ACAPN, EXPOSE_HEADERS as ACEH, MAX_AGE as ACMA, VARY,
 };
 use corsguard::{
-    index_len, BufferTooSmall, DenyReason as R, ExposedHeaders, HostKind, Methods, Origin, OriginError as OE,
-    OriginPattern, Policy, PolicyConfig, PolicyError, PolicyErrorKind as K, PortPattern, Request, RequestHeaders,
-    RequestKind, Setting as S, Verdict,
+    storage_len, BufferTooSmall, DenyReason as R, ExposedHeaders, FixedPolicy, HostKind, Methods, Origin,
+    OriginError as OE, OriginPattern, OwnedPolicy, Policy, PolicyConfig, PolicyError, PolicyErrorKind as K,
+    PortPattern, Request, RequestHeaders, RequestKind, Setting as S, Settings, Verdict,
 };
 
 const VARY_ACTUAL: &[u8] = b"Origin";
@@ -408,8 +408,7 @@ mod pattern_match {
 // ---------------------------------------------------------------------------------------------------------
 
 fn check_policy_error(config: PolicyConfig<'_>, kind: K, setting: S, index: Option<usize>, origin_error: Option<OE>) {
-    let mut slots = vec![0u32; index_len(config.origins.len().min(1 << 20))];
-    let error = Policy::build(&config, &mut slots).expect_err("the policy must be refused");
+    let error = OwnedPolicy::build(&config).expect_err("the policy must be refused");
     assert_eq!(error, PolicyError { kind, setting, index, origin_error });
     assert_eq!(error.code(), kind.code());
     assert_eq!(error.message(), kind.message());
@@ -545,47 +544,50 @@ mod policy_refusals {
         too_many_origins: cfg(leak_list(vec!["https://a.example".to_string(); corsguard::MAX_ORIGINS + 1])) => TooManyEntries, Origins, None;
     }
 
-    fn build_with(config: &PolicyConfig<'static>, slots: usize) -> Result<(), PolicyError> {
-        let mut index = vec![0u32; slots];
-        Policy::build(config, &mut index).map(|_| ())
+    fn build_with(config: &PolicyConfig<'static>, storage: usize) -> Result<(), PolicyError> {
+        Settings::build(config, &mut vec![0u8; storage]).map(|_| ())
     }
 
-    fn index_too_small() -> PolicyError {
-        PolicyError { kind: K::IndexTooSmall, setting: S::Index, index: None, origin_error: None }
-    }
-
-    #[test]
-    fn index_sizes() {
-        assert_eq!(
-            [0, 1, 2, 3, 4, 5, 8, 9, 1000].map(index_len),
-            [2, 2, 4, 8, 8, 16, 16, 32, 2048],
-            "a power of two, at most half full"
-        );
-        assert_eq!(index_len(usize::MAX), usize::MAX, "saturates instead of overflowing");
+    fn storage_too_small() -> PolicyError {
+        PolicyError { kind: K::StorageTooSmall, setting: S::Storage, index: None, origin_error: None }
     }
 
     #[test]
-    fn index_too_small_is_refused() {
+    fn storage_sizes() {
+        // Slots (a power of two, at most half full) of 4 bytes, 16 bytes an entry, then the entries' text.
+        let len = |origins: &'static [&'static str]| storage_len(&cfg(origins));
+        assert_eq!(len(&["https://a.example"]), 2 * 4 + 16 + 17);
+        assert_eq!(len(&["https://a.example", "https://b.example"]), 4 * 4 + 2 * 16 + 34);
+        assert_eq!(len(&["https://a.example", "https://b.example", "https://*.c"]), 8 * 4 + 3 * 16 + 45);
+        let many = leak_list((0..1000).map(|i| format!("https://{i:04}.example")).collect());
+        assert_eq!(len(many), 2048 * 4 + 1000 * 16 + 1000 * 20);
+        assert_eq!(len(&[]), 2 * 4);
+    }
+
+    #[test]
+    fn storage_too_small_is_refused() {
         let three = cfg(&["https://a.example", "https://b.example", "https://*.c.example"]);
-        assert_eq!(build_with(&three, 4), Err(index_too_small()));
-        assert_eq!(build_with(&three, 7), Err(index_too_small()));
-        assert_eq!(build_with(&three, 8), Ok(()));
-        let one = cfg(&["https://a.example"]);
-        assert_eq!(build_with(&one, 0), Err(index_too_small()));
-        assert_eq!(build_with(&one, 1), Err(index_too_small()));
-        assert_eq!(build_with(&one, 2), Ok(()));
+        let needed = storage_len(&three);
+        assert_eq!(build_with(&three, 0), Err(storage_too_small()));
+        assert_eq!(build_with(&three, needed - 1), Err(storage_too_small()));
+        assert_eq!(build_with(&three, needed), Ok(()));
+        assert_eq!(FixedPolicy::<132>::build(&three).map(|_| ()), Err(storage_too_small()));
+        assert_eq!(needed, 133);
+        assert!(FixedPolicy::<133>::build(&three).is_ok());
         assert_eq!(
-            index_too_small().to_string(),
-            format!("corsguard policy error 28 in `index`: {}", K::IndexTooSmall.message())
+            storage_too_small().to_string(),
+            format!("corsguard policy error 28 in `storage`: {}", K::StorageTooSmall.message())
         );
     }
 
     #[test]
-    fn larger_odd_index_is_fine() {
-        // 13 slots: the policy uses the largest power of two inside, and stale contents are overwritten.
+    fn larger_storage_with_stale_bytes_is_fine() {
+        // More storage than needed, full of stale bytes: the table is written over the part it needs.
         let config = cfg(&["https://a.example", "https://b.example", "https://*.c.example"]);
-        let mut index = vec![u32::MAX; 13];
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let mut storage = vec![0xffu8; storage_len(&config) + 13];
+        let settings = Settings::build(&config, &mut storage).unwrap();
+        assert!(format!("{settings:?}").contains("credentials: false"));
+        let policy = FixedPolicy::<4096>::build(&config).unwrap();
         for (origin, allowed) in
             [("https://a.example", true), ("https://x.c.example", true), ("https://c.example", false)]
         {
@@ -595,7 +597,8 @@ mod policy_refusals {
 
     #[test]
     fn accepted_edges() {
-        let ok = |config: PolicyConfig<'static>| build_with(&config, 64).unwrap_or_else(|e| panic!("{e}"));
+        let ok =
+            |config: PolicyConfig<'static>| build_with(&config, storage_len(&config)).unwrap_or_else(|e| panic!("{e}"));
         ok(PolicyConfig { max_age: Some(86_400), ..cfg(&["https://a.example"]) });
         ok(PolicyConfig { max_age: Some(0), ..cfg(&["https://a.example"]) });
         ok(PolicyConfig {
@@ -660,7 +663,7 @@ mod policy_refusals {
             K::CapOutOfRange,
             K::ListTooLong,
             K::TooManyEntries,
-            K::IndexTooSmall,
+            K::StorageTooSmall,
             K::OriginLongerThanCap,
         ];
         let mut messages = std::collections::HashSet::new();
@@ -680,7 +683,7 @@ mod policy_refusals {
             (S::MaxOriginLen, "max_origin_len"),
             (S::MaxRequestHeadersLen, "max_request_headers_len"),
             (S::MaxRequestHeadersCount, "max_request_headers_count"),
-            (S::Index, "index"),
+            (S::Storage, "storage"),
         ];
         for (i, (setting, name)) in settings.iter().enumerate() {
             assert_eq!(setting.code() as usize, i + 1);
@@ -703,8 +706,7 @@ mod policy_refusals {
         for order in [list.to_vec(), list.iter().rev().copied().collect::<Vec<_>>()] {
             let order: &'static [&'static str] = Box::leak(order.into_boxed_slice());
             let config = PolicyConfig { request_headers: RequestHeaders::List(order), ..app() };
-            let mut index = [0u32; 2];
-            let policy = Policy::build(&config, &mut index).unwrap();
+            let policy = OwnedPolicy::build(&config).unwrap();
             for name in &names {
                 let line = [name.to_uppercase().into_bytes(), name.to_lowercase().into_bytes()].join(&b","[..]);
                 let lines = [line.as_slice()];
@@ -720,8 +722,7 @@ mod policy_refusals {
 
     #[test]
     fn display_of_a_malformed_origin() {
-        let mut index = [0u32; 4];
-        let error = Policy::build(&cfg(&["https://a.example", "https://B.example"]), &mut index).unwrap_err();
+        let error = OwnedPolicy::build(&cfg(&["https://a.example", "https://B.example"])).unwrap_err();
         assert_eq!(
             error.to_string(),
             format!(
@@ -752,8 +753,7 @@ fn check_decision(
     status: Option<u16>,
     headers: &[(&str, &[u8])],
 ) {
-    let mut index = vec![0u32; index_len(config.origins.len())];
-    let policy = Policy::build(config, &mut index).unwrap_or_else(|e| panic!("policy refused: {e}"));
+    let policy = OwnedPolicy::build(config).unwrap_or_else(|e| panic!("policy refused: {e}"));
     let decision = policy.decide(request);
     let (reason, origin_error) = match outcome {
         Allow => (None, None),
@@ -1150,8 +1150,7 @@ mod known_bugs {
         let patterns: Vec<String> = (0..500).map(|i| format!("https://*.tenant{i}.example")).collect();
         let all = leak_list(origins.iter().chain(patterns.iter()).cloned().collect());
         let config = PolicyConfig { credentials: true, ..cfg(all) };
-        let mut index = vec![0u32; index_len(all.len())];
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(&config).unwrap();
         let decide = |origin: &str| {
             let lines = [origin.as_bytes()];
             policy.decide(&Request { method: b"GET", origin: &lines, ..Request::default() }).reason()
@@ -1210,9 +1209,8 @@ mod rendering {
 
     #[test]
     fn write_to_exact_bytes() {
-        let mut index = [0u32; 2];
         let config = full_policy_config();
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(&config).unwrap();
         let decision = policy.decide(&full_request());
         let expected = render_preflight();
         assert_eq!(decision.headers().rendered_len(), expected.len());
@@ -1224,9 +1222,8 @@ mod rendering {
 
     #[test]
     fn buffer_too_small_says_how_much() {
-        let mut index = [0u32; 2];
         let config = full_policy_config();
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(&config).unwrap();
         let decision = policy.decide(&full_request());
         let needed = render_preflight().len();
         for size in [0, 1, 30, needed - 1] {
@@ -1243,9 +1240,8 @@ mod rendering {
 
     #[test]
     fn vary_only_rendering() {
-        let mut index = [0u32; 2];
         let config = app();
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(&config).unwrap();
         let not_cors = policy.decide(&Request { method: b"GET", ..Request::default() });
         assert_eq!(not_cors.headers().rendered_len(), 14);
         let mut small = [0u8; 13];
@@ -1257,9 +1253,8 @@ mod rendering {
 
     #[test]
     fn echoed_lines_render_one_header_each() {
-        let mut index = [0u32; 2];
         let config = app_with(RequestHeaders::Any, true);
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(&config).unwrap();
         let request = preflight(APP, b"PUT", &[b"  x-a,x-b ", b"\t", b"x-c"]);
         let decision = policy.decide(&request);
         let mut buf = [0u8; 512];
@@ -1337,13 +1332,10 @@ mod static_policy {
         max_age: Some(600),
         ..PolicyConfig::new(&["https://app.example.com", "https://*.example.org", "http://localhost:*"])
     };
-    static POLICY: OnceLock<Policy<'static>> = OnceLock::new();
+    static POLICY: OnceLock<FixedPolicy<256>> = OnceLock::new();
 
-    fn policy() -> &'static Policy<'static> {
-        POLICY.get_or_init(|| {
-            let index: &'static mut [u32; index_len(3)] = Box::leak(Box::new([0; index_len(3)]));
-            Policy::build(&CONFIG, index).unwrap()
-        })
+    fn policy() -> &'static Policy {
+        POLICY.get_or_init(|| FixedPolicy::build(&CONFIG).unwrap())
     }
 
     #[test]
@@ -1379,8 +1371,7 @@ fn pattern_suffix_lengths_that_share_a_class() {
     assert_eq!(short_domain.len() + 1, 44);
     let origins = leak_list(vec![format!("https://*.{long_domain}"), format!("https://*.{short_domain}")]);
     let config = PolicyConfig { max_origin_len: 1024, ..cfg(origins) };
-    let mut index = vec![0u32; corsguard::index_len(2)];
-    let policy = Policy::build(&config, &mut index).unwrap();
+    let policy = OwnedPolicy::build(&config).unwrap();
     for (host, allowed) in [
         (format!("x.{long_domain}"), true),
         (format!("x.y.{short_domain}"), true),
@@ -1403,9 +1394,8 @@ fn patterns_with_many_schemes() {
     let schemes = ["https", "http", "wss", "ws", "app1", "app2", "app3"];
     for count in [1, 4, 5, 7] {
         let origins = leak_list(schemes[..count].iter().map(|s| format!("{s}://*.example.com")).collect());
-        let mut index = vec![0u32; corsguard::index_len(count)];
         let config = PolicyConfig { credentials: false, ..cfg(origins) };
-        let policy = Policy::build(&config, &mut index).unwrap();
+        let policy = OwnedPolicy::build(&config).unwrap();
         for (i, scheme) in schemes.iter().enumerate() {
             let origin = leak_bytes(format!("{scheme}://a.example.com").into_bytes());
             assert_eq!(policy.decide(&actual(b"GET", origin)).is_allowed(), i < count, "{count} schemes, {scheme}");
@@ -1421,8 +1411,7 @@ fn policy_borrows_locals_of_its_own_scope() {
     let origins = [String::from("https://*.example.com")];
     let list: Vec<&str> = origins.iter().map(String::as_str).collect();
     let config = PolicyConfig::new(&list);
-    let mut index = vec![0u32; corsguard::index_len(1)];
-    match Policy::build(&config, &mut index) {
+    match OwnedPolicy::build(&config) {
         Ok(policy) => assert!(policy.decide(&actual(b"GET", b"https://a.example.com")).is_allowed()),
         Err(e) => panic!("{e}"),
     }

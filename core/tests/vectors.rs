@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use corsguard::{
-    index_len, is_field_value, DenyReason, ExposedHeaders, Methods, OriginError, Policy, PolicyConfig, PolicyErrorKind,
+    is_field_value, DenyReason, ExposedHeaders, Methods, OriginError, OwnedPolicy, PolicyConfig, PolicyErrorKind,
     Request, RequestHeaders, RequestKind, Verdict,
 };
 use serde_json::{Map, Value};
@@ -112,7 +112,7 @@ fn policy_error_kind_name(kind: PolicyErrorKind) -> Option<&'static str> {
         PolicyErrorKind::CapOutOfRange => "cap_out_of_range",
         PolicyErrorKind::ListTooLong => "list_too_long",
         PolicyErrorKind::TooManyEntries => "too_many_entries",
-        PolicyErrorKind::IndexTooSmall => "index_too_small",
+        PolicyErrorKind::StorageTooSmall => "storage_too_small",
         PolicyErrorKind::OriginLongerThanCap => "origin_longer_than_cap",
         _ => return None,
     })
@@ -338,9 +338,8 @@ fn name_of<T: Debug + Copy>(
     }
 }
 
-fn build(config: &PolicyConfig<'static>) -> Result<Policy<'static>, corsguard::PolicyError> {
-    let index: &'static mut [u32] = Box::leak(vec![0u32; index_len(config.origins.len())].into_boxed_slice());
-    Policy::build(config, index)
+fn build(config: &PolicyConfig<'_>) -> Result<OwnedPolicy, corsguard::PolicyError> {
+    OwnedPolicy::build(config)
 }
 
 fn run_decision(vector: &Map<String, Value>) -> Result<Vec<String>, String> {
