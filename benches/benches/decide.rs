@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
-use corsguard::Policy;
 use corsguard_benches::{all_cases, check_corsguard, config, corsguard_decide, policy, PolicyShape, HEADLINE};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use tower_layer::Layer;
@@ -19,7 +18,7 @@ const TOWER_BATCH: BatchSize = BatchSize::NumIterations(256);
 
 fn decisions(c: &mut Criterion) {
     let cases = all_cases();
-    let mut policies: HashMap<String, Policy<'static>> = HashMap::new();
+    let mut policies: HashMap<String, corsguard::OwnedPolicy> = HashMap::new();
     let mut groups: Vec<&'static str> = Vec::new();
     for case in &cases {
         if !groups.contains(&case.group) {
@@ -63,10 +62,10 @@ fn building(c: &mut Criterion) {
     let mut group = c.benchmark_group("build_policy");
     for (name, shape) in [("baseline", PolicyShape::Baseline), ("10000_exact", PolicyShape::Exact(10_000))] {
         let config = config(shape);
-        let mut slots = vec![0u32; corsguard::index_len(config.origins.len())];
+        let mut storage = vec![0u8; corsguard::storage_len(config)];
         group.bench_function(BenchmarkId::new("corsguard", name), |b| {
             b.iter(|| {
-                let built = Policy::build(black_box(config), &mut slots);
+                let built = corsguard::Settings::build(black_box(config), &mut storage);
                 black_box(built.is_ok())
             })
         });

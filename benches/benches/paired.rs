@@ -16,7 +16,6 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use corsguard::Policy;
 use corsguard_benches::{all_cases, check_corsguard, config, corsguard_decide, policy, PolicyShape};
 use tower_layer::Layer;
 
@@ -183,9 +182,9 @@ fn main() {
             continue;
         }
         let config = config(shape);
-        let mut slots = vec![0u32; corsguard::index_len(config.origins.len())];
+        let mut storage = vec![0u8; corsguard::storage_len(config)];
         let mut build = || {
-            black_box(Policy::build(black_box(config), &mut slots).is_ok());
+            black_box(corsguard::Settings::build(black_box(config), &mut storage).is_ok());
         };
         let origins = shape.origins();
         let mut layer = || {

@@ -84,9 +84,9 @@ fn build_policy(shape: &str, implementation: &str, calls: usize) {
     match implementation {
         "corsguard" | "corsguard-decide" => {
             let config = config(shape);
-            let mut slots = vec![0u32; corsguard::index_len(config.origins.len())];
+            let mut storage = vec![0u8; corsguard::storage_len(config)];
             for _ in 0..calls {
-                black_box(corsguard::Policy::build(black_box(config), &mut slots).is_ok());
+                black_box(corsguard::Settings::build(black_box(config), &mut storage).is_ok());
             }
         }
         "tower-http" => {

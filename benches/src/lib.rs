@@ -2,7 +2,7 @@
 //! allocation counter and the callgrind driver read the same list, so their figures describe the same work.
 //! The tower-http side of each case lives in `benches/common/` because tower-http is a dev-dependency only.
 
-use corsguard::{Methods, Policy, PolicyConfig, Request, RequestHeaders};
+use corsguard::{Methods, OwnedPolicy, Policy, PolicyConfig, Request, RequestHeaders};
 
 /// Methods every benchmark policy allows.
 pub const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH"];
@@ -97,12 +97,9 @@ pub fn config(shape: PolicyShape) -> &'static PolicyConfig<'static> {
     }))
 }
 
-/// Builds a corsguard policy for `shape`, with leaked index slots.
-pub fn policy(shape: PolicyShape) -> Policy<'static> {
-    let config = config(shape);
-    let slots: &'static mut [u32] =
-        Box::leak(vec![0u32; corsguard::index_len(config.origins.len())].into_boxed_slice());
-    match Policy::build(config, slots) {
+/// Builds a corsguard policy for `shape`.
+pub fn policy(shape: PolicyShape) -> OwnedPolicy {
+    match OwnedPolicy::build(config(shape)) {
         Ok(policy) => policy,
         Err(e) => panic!("benchmark policy {shape:?} refused: {e}"),
     }
@@ -258,7 +255,7 @@ pub fn all_cases() -> Vec<Case> {
 }
 
 /// Panics unless corsguard answers `request` as `expect` says: a benchmark of the wrong path is worthless.
-pub fn check_corsguard(case: &Case, policy: &Policy<'_>, request: &Request<'_>) {
+pub fn check_corsguard<S: ?Sized + AsRef<[u8]>>(case: &Case, policy: &Policy<S>, request: &Request<'_>) {
     let decision = policy.decide(request);
     let allowed = decision.is_allowed() && decision.headers().get("Access-Control-Allow-Origin").is_some();
     match case.expect {
@@ -271,7 +268,7 @@ pub fn check_corsguard(case: &Case, policy: &Policy<'_>, request: &Request<'_>) 
 
 /// The measured corsguard work: decide, then walk every response header as a host would to append it.
 #[inline]
-pub fn corsguard_decide(policy: &Policy<'_>, request: &Request<'_>) -> usize {
+pub fn corsguard_decide<S: ?Sized + AsRef<[u8]>>(policy: &Policy<S>, request: &Request<'_>) -> usize {
     let decision = policy.decide(request);
     let mut bytes = 0usize;
     for header in decision.headers() {

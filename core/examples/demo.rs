@@ -1,7 +1,7 @@
 //! The demo: a built-in default policy deciding a set of realistic requests, printing each decision, its
 //! headers and its reason. Run it with `make demo` (or `cargo run -p corsguard --example demo`).
 
-use corsguard::{ExposedHeaders, Methods, Policy, PolicyConfig, Request, RequestHeaders};
+use corsguard::{ExposedHeaders, FixedPolicy, Methods, PolicyConfig, Request, RequestHeaders};
 
 /// The built-in default policy: a credentialed API for one app, its subdomains and local development.
 static DEFAULT_POLICY: PolicyConfig<'static> = PolicyConfig {
@@ -85,8 +85,8 @@ fn show(bytes: &[u8]) -> String {
 }
 
 fn main() {
-    let mut index = [0u32; corsguard::index_len(3)];
-    let policy = match Policy::build(&DEFAULT_POLICY, &mut index) {
+    // A fixed-capacity policy: its origin table lives inside it (512 bytes; `storage_len` says the least).
+    let policy = match FixedPolicy::<512>::build(&DEFAULT_POLICY) {
         Ok(policy) => policy,
         Err(error) => {
             eprintln!("{error}");

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use corsguard::{ExposedHeaders, Methods, Policy, PolicyConfig, Request, RequestHeaders};
+use corsguard::{ExposedHeaders, FixedPolicy, Methods, Policy, PolicyConfig, Request, RequestHeaders};
 
 static DEMO_POLICY: PolicyConfig<'static> = PolicyConfig {
     credentials: true,
@@ -68,7 +68,7 @@ fn lines<'h>(head: &'h Head, name: &[u8]) -> Vec<&'h [u8]> {
     head.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_slice()).collect()
 }
 
-fn serve(policy: &Policy<'_>, stream: TcpStream) {
+fn serve(policy: &Policy, stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let Ok(mut writer) = stream.try_clone() else { return };
     let mut reader = BufReader::new(stream);
@@ -162,8 +162,8 @@ fn indent(text: &str, prefix: &str) -> String {
 }
 
 fn main() {
-    let mut index = [0u32; corsguard::index_len(3)];
-    let policy = match Policy::build(&DEMO_POLICY, &mut index) {
+    // A fixed-capacity policy: its origin table lives inside it (512 bytes; `storage_len` says the least).
+    let policy = match FixedPolicy::<512>::build(&DEMO_POLICY) {
         Ok(policy) => policy,
         Err(e) => {
             eprintln!("{e}");

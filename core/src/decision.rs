@@ -93,9 +93,8 @@ impl<S: ?Sized + AsRef<[u8]>> Policy<S> {
     /// the policy's caps, with no allocation.
     ///
     /// ```
-    /// use corsguard::{Policy, PolicyConfig, Request, RequestKind, DenyReason};
-    /// let mut index = [0u32; 2];
-    /// let policy = Policy::build(&PolicyConfig::new(&["https://app.example.com"]), &mut index).unwrap();
+    /// use corsguard::{FixedPolicy, PolicyConfig, Request, RequestKind, DenyReason};
+    /// let policy = FixedPolicy::<64>::build(&PolicyConfig::new(&["https://app.example.com"])).unwrap();
     ///
     /// let ok = policy.decide(&Request { method: b"GET", origin: &[b"https://app.example.com"], ..Request::default() });
     /// assert!(ok.is_allowed());
@@ -116,13 +115,13 @@ impl<S: ?Sized + AsRef<[u8]>> Policy<S> {
     /// ```
     #[inline]
     pub fn decide<'d>(&'d self, request: &Request<'d>) -> Decision<'d> {
-        self.settings.decide(OriginTable::new(self.settings.table, self.storage.as_ref()), request)
+        self.settings.decide(self.storage.as_ref(), request)
     }
 }
 
 impl Settings {
-    #[inline]
-    fn decide<'d>(&'d self, table: OriginTable<'d>, request: &Request<'d>) -> Decision<'d> {
+    #[inline(always)]
+    fn decide<'d>(&'d self, storage: &'d [u8], request: &Request<'d>) -> Decision<'d> {
         let Some((&first_origin, more_origins)) = request.origin.split_first() else {
             return Decision {
                 kind: RequestKind::NotCors,
@@ -134,10 +133,10 @@ impl Settings {
             };
         };
         if eq(request.method, b"OPTIONS") && !request.request_method.is_empty() {
-            self.decide_preflight(table, first_origin, more_origins.is_empty(), request)
+            self.decide_preflight(storage, first_origin, more_origins.is_empty(), request)
         } else {
             // Built in place: the actual request's headers are a function of the allowed origin alone.
-            match self.check_origin(table, first_origin, more_origins.is_empty()) {
+            match self.check_origin(storage, first_origin, more_origins.is_empty()) {
                 Ok(allow_origin) => Decision {
                     kind: RequestKind::Actual,
                     verdict: Verdict::Allowed,
@@ -188,7 +187,7 @@ impl Settings {
     /// The decision on a preflight, built in place from what its checks return.
     fn decide_preflight<'d>(
         &'d self,
-        table: OriginTable<'d>,
+        storage: &'d [u8],
         origin: &'d [u8],
         single: bool,
         request: &Request<'d>,
@@ -201,7 +200,7 @@ impl Settings {
                 }
             };
         }
-        let allow_origin = check!(self.check_origin(table, origin, single));
+        let allow_origin = check!(self.check_origin(storage, origin, single));
         let allow_methods = check!(self.check_method(request.request_method));
         let allow_headers = check!(self.check_request_headers(request.request_headers));
         let allow_private_network = check!(self.check_private_network(request.request_private_network));
@@ -244,7 +243,9 @@ impl Settings {
     }
 
     /// Returns the `Access-Control-Allow-Origin` value: `*`, or exactly the request's (trimmed) bytes.
-    fn check_origin<'d>(&self, table: OriginTable<'d>, raw: &'d [u8], single: bool) -> Result<&'d [u8], Denial> {
+    #[inline(always)]
+    fn check_origin<'d>(&self, storage: &'d [u8], raw: &'d [u8], single: bool) -> Result<&'d [u8], Denial> {
+        let table = OriginTable::new(self.table, storage);
         if !single {
             return Err(DenyReason::OriginMultiple.into());
         }

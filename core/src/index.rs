@@ -3,23 +3,23 @@
 //! needs neither an allocator nor borrowed slices. The same type writes the table when a policy is built and
 //! reads it when a request is decided.
 //!
-//! Layout (all integers little-endian): `slots` × 4-byte index slots, then one 16-byte entry per origin-list
-//! entry, then the entries' text. A slot holds a 14-bit hash tag, a 1-bit entry kind and the entry's position
-//! plus one (0 = empty).
+//! Layout: `slots` × 8-byte index slots (little-endian), then the entries' text. An occupied slot holds a
+//! 14-bit hash tag, a 1-bit entry kind and an occupied bit in its top 16 bits, and the entry's text as a span
+//! of the text region (length in bits 32..48, start in bits 0..32): one read finds a candidate's bytes. An
+//! empty slot is 0.
 
 use crate::bytes::eq;
 use crate::hash;
 use crate::origin::{HostKind, Origin};
-use crate::pattern::{PortPattern, WildcardPattern};
+use crate::pattern;
 
-const TAG_SHIFT: u32 = 18;
-const KIND_BIT: u32 = 1 << 17;
-const ENTRY_MASK: u32 = KIND_BIT - 1;
-const SLOT_LEN: usize = 4;
-const ENTRY_LEN: usize = 16;
+const SLOT_LEN: usize = 8;
+const OCCUPIED: u64 = 1 << 48;
+const KIND_BIT: u64 = 1 << 49;
+const TAG_SHIFT: u32 = 50;
 
 /// The most origins and patterns one policy can hold.
-pub const MAX_ORIGINS: usize = (ENTRY_MASK - 1) as usize;
+pub const MAX_ORIGINS: usize = 131_070;
 
 pub(crate) const KIND_SUBDOMAINS: u64 = 1;
 pub(crate) const KIND_HOST_ANY_PORT: u64 = 2;
@@ -50,29 +50,24 @@ const fn slot_count(origin_count: usize) -> usize {
 
 /// The bytes a table of `origin_count` entries whose texts add up to `text_len` bytes takes.
 pub(crate) const fn table_len(origin_count: usize, text_len: usize) -> usize {
-    slot_count(origin_count)
-        .saturating_mul(SLOT_LEN)
-        .saturating_add(origin_count.saturating_mul(ENTRY_LEN))
-        .saturating_add(text_len)
+    slot_count(origin_count).saturating_mul(SLOT_LEN).saturating_add(text_len)
 }
 
-fn tag_of(hash: u64) -> u32 {
-    ((hash >> 50) as u32) << TAG_SHIFT
-}
-
-fn kind_bit(kind: EntryKind) -> u32 {
-    match kind {
+/// The top 16 bits of an occupied slot for `hash` and `kind`.
+fn key_bits(hash: u64, kind: EntryKind) -> u64 {
+    let kind = match kind {
         EntryKind::Exact => 0,
         EntryKind::Pattern => KIND_BIT,
+    };
+    ((hash >> TAG_SHIFT) << TAG_SHIFT) | kind | OCCUPIED
+}
+
+#[inline(always)]
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    match bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        Some(word) => u64::from_le_bytes(*word),
+        None => 0,
     }
-}
-
-fn read_u16(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes(bytes.get(at..at.wrapping_add(2)).and_then(|b| b.try_into().ok()).unwrap_or([0; 2]))
-}
-
-fn read_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(bytes.get(at..at.wrapping_add(4)).and_then(|b| b.try_into().ok()).unwrap_or([0; 4]))
 }
 
 fn write(bytes: &mut [u8], at: usize, value: &[u8]) {
@@ -88,7 +83,6 @@ fn write(bytes: &mut [u8], at: usize, value: &[u8]) {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TableLayout {
     mask: usize,
-    entries_at: usize,
     text_at: usize,
 }
 
@@ -99,28 +93,22 @@ pub(crate) struct OriginTable<'s> {
     bytes: &'s [u8],
 }
 
-/// The parsed form of an entry, as stored: for a wildcard its parts, so matching needs no parsing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum StoredEntry<'a> {
-    Exact(&'a [u8]),
-    Wildcard(WildcardPattern<'a>),
-}
-
 impl<'s> OriginTable<'s> {
     pub(crate) const fn new(layout: TableLayout, bytes: &'s [u8]) -> Self {
         OriginTable { layout, bytes }
     }
 
-    /// Candidate entries for `hash` of `kind`, in probe order; the caller verifies each.
+    /// Candidate entries for `hash` of `kind`, as their text, in probe order; the caller verifies each.
     #[inline]
     fn candidates(&self, hash: u64, kind: EntryKind) -> Candidates<'s> {
         let mask = self.layout.mask;
         Candidates {
             bytes: self.bytes,
+            text_at: self.layout.text_at,
             mask,
             pos: (hash as usize) & mask,
             left: mask.wrapping_add(1),
-            want: tag_of(hash) | kind_bit(kind),
+            want: key_bits(hash, kind),
         }
     }
 
@@ -131,55 +119,17 @@ impl<'s> OriginTable<'s> {
         self.bytes.get(start..start.wrapping_add(usize::from(len))).unwrap_or(&[])
     }
 
-    /// The text of entry `i`, as listed.
-    #[inline]
-    pub(crate) fn text(&self, i: usize) -> &'s [u8] {
-        let at = self.layout.entries_at.wrapping_add(i.wrapping_mul(ENTRY_LEN));
-        let start = self.layout.text_at.wrapping_add(read_u32(self.bytes, at) as usize);
-        let len = usize::from(read_u16(self.bytes, at.wrapping_add(4)));
-        self.bytes.get(start..start.wrapping_add(len)).unwrap_or(&[])
-    }
-
-    /// Entry `i` in parsed form.
-    #[inline]
-    pub(crate) fn entry(&self, i: usize) -> StoredEntry<'s> {
-        let at = self.layout.entries_at.wrapping_add(i.wrapping_mul(ENTRY_LEN));
-        let text = self.text(i);
-        let Some(meta) = self.bytes.get(at.wrapping_add(6)..at.wrapping_add(ENTRY_LEN)) else {
-            return StoredEntry::Exact(text);
-        };
-        let flags = meta.get(9).copied().unwrap_or(0);
-        if flags & FLAG_WILDCARD == 0 {
-            return StoredEntry::Exact(text);
-        }
-        let scheme_len = usize::from(read_u16(meta, 0));
-        let host_at = usize::from(read_u16(meta, 2));
-        let host_len = usize::from(read_u16(meta, 4));
-        let port = match meta.get(8).copied().unwrap_or(0) {
-            PORT_EXACT => PortPattern::Exact(read_u16(meta, 6)),
-            PORT_ANY => PortPattern::Any,
-            _ => PortPattern::Default,
-        };
-        StoredEntry::Wildcard(WildcardPattern::from_parts(
-            text.get(..scheme_len).unwrap_or(&[]),
-            text.get(host_at..host_at.wrapping_add(host_len)).unwrap_or(&[]),
-            flags & FLAG_SUBDOMAINS != 0,
-            port,
-        ))
-    }
-
     /// Whether an exact entry is byte-equal to `raw`, whose hash is `hash`.
     #[inline]
     pub(crate) fn has_exact(&self, hash: u64, raw: &[u8]) -> bool {
-        self.candidates(hash, EntryKind::Exact).any(|i| eq(self.text(i), raw))
+        self.candidates(hash, EntryKind::Exact).any(|text| eq(text, raw))
     }
 
-    /// Whether a pattern entry under `key` matches `origin`: the index finds candidates, and
-    /// [`WildcardPattern::matches`], the one matcher, decides.
+    /// Whether a pattern entry under `key` matches `origin` with `suffix` of its host: the index finds the
+    /// candidates, and [`pattern::matches_listed`], the one matcher, decides.
     #[inline(always)]
-    fn probe_pattern(&self, key: u64, origin: &Origin<'_>) -> bool {
-        self.candidates(key, EntryKind::Pattern)
-            .any(|i| matches!(self.entry(i), StoredEntry::Wildcard(w) if w.matches(origin)))
+    fn probe_pattern(&self, key: u64, subdomains: bool, origin: &Origin<'_>, suffix: &[u8]) -> bool {
+        self.candidates(key, EntryKind::Pattern).any(|text| pattern::matches_listed(text, subdomains, origin, suffix))
     }
 
     /// Whether some pattern of the policy matches `origin`, probing the index at each suffix length the
@@ -203,11 +153,14 @@ impl<'s> OriginTable<'s> {
             None => return false,
         };
         let host = origin.host();
-        let probe = |kind: u64, suffix_hash: u64, port: u64| {
-            self.probe_pattern(hash::pattern_key(kind, scheme_hash, suffix_hash, port), origin)
+        let probe = |kind: u64, suffix_hash: u64, port: u64, suffix: &[u8]| {
+            let key = hash::pattern_key(kind, scheme_hash, suffix_hash, port);
+            self.probe_pattern(key, kind == KIND_SUBDOMAINS, origin, suffix)
         };
         // Host patterns (`http://localhost:*`) always take any port.
-        if patterns.has_host_patterns && probe(KIND_HOST_ANY_PORT, hash::mix_bytes(SEED_SUFFIX, host), PORT_KEY_ANY) {
+        if patterns.has_host_patterns
+            && probe(KIND_HOST_ANY_PORT, hash::mix_bytes(SEED_SUFFIX, host), PORT_KEY_ANY, host)
+        {
             return true;
         }
         if !patterns.has_subdomain_patterns || origin.host_kind() != Some(HostKind::Domain) {
@@ -231,8 +184,8 @@ impl<'s> OriginTable<'s> {
                     if starts_suffix {
                         let suffix = host.get(at..).unwrap_or(&[]);
                         let suffix_hash = hash::mix_bytes(SEED_SUFFIX, suffix);
-                        if probe(KIND_SUBDOMAINS, suffix_hash, port)
-                            || (patterns.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY))
+                        if probe(KIND_SUBDOMAINS, suffix_hash, port, suffix)
+                            || (patterns.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY, suffix))
                         {
                             return true;
                         }
@@ -268,48 +221,44 @@ pub(crate) struct PatternSummary {
     pub(crate) max_suffix_len: usize,
 }
 
-/// Iterator over the entries whose tag and kind match a probe.
+/// Iterator over the texts of the entries whose tag and kind match a probe.
 struct Candidates<'a> {
     bytes: &'a [u8],
+    text_at: usize,
     mask: usize,
     pos: usize,
     left: usize,
-    want: u32,
+    want: u64,
 }
 
-impl Iterator for Candidates<'_> {
-    type Item = usize;
+impl<'a> Iterator for Candidates<'a> {
+    type Item = &'a [u8];
 
     #[inline]
-    fn next(&mut self) -> Option<usize> {
+    fn next(&mut self) -> Option<&'a [u8]> {
         while self.left > 0 {
-            let slot = read_u32(self.bytes, self.pos.wrapping_mul(SLOT_LEN));
+            let slot = read_u64(self.bytes, self.pos.wrapping_mul(SLOT_LEN));
             if slot == 0 {
                 self.left = 0;
                 return None;
             }
             self.left = self.left.wrapping_sub(1);
             self.pos = self.pos.wrapping_add(1) & self.mask;
-            if slot & !ENTRY_MASK == self.want {
-                return Some(((slot & ENTRY_MASK) as usize).wrapping_sub(1));
+            if slot & !(OCCUPIED - 1) == self.want {
+                let start = self.text_at.wrapping_add(slot as u32 as usize);
+                let len = (slot >> 32) as u16 as usize;
+                return Some(self.bytes.get(start..start.wrapping_add(len)).unwrap_or(&[]));
             }
         }
         None
     }
 }
 
-const FLAG_WILDCARD: u8 = 1;
-const FLAG_SUBDOMAINS: u8 = 2;
-const PORT_DEFAULT: u8 = 0;
-const PORT_EXACT: u8 = 1;
-const PORT_ANY: u8 = 2;
-
 /// Writes a table into a policy's byte region while the policy is built.
 pub(crate) struct TableWriter<'s> {
     layout: TableLayout,
     bytes: &'s mut [u8],
-    /// Entries written so far, and the text bytes they take.
-    count: usize,
+    /// Text bytes written so far.
     text_len: usize,
 }
 
@@ -319,93 +268,58 @@ impl<'s> TableWriter<'s> {
         let needed = table_len(origin_count, text_len);
         let bytes = bytes.get_mut(..needed)?;
         let slots = slot_count(origin_count);
-        let entries_at = slots.checked_mul(SLOT_LEN)?;
-        let text_at = entries_at.checked_add(origin_count.checked_mul(ENTRY_LEN)?)?;
+        let text_at = slots.checked_mul(SLOT_LEN)?;
         bytes.fill(0);
-        let layout = TableLayout { mask: slots.wrapping_sub(1), entries_at, text_at };
-        Some(TableWriter { layout, bytes, count: 0, text_len: 0 })
+        Some(TableWriter { layout: TableLayout { mask: slots.wrapping_sub(1), text_at }, bytes, text_len: 0 })
     }
 
     pub(crate) const fn layout(&self) -> TableLayout {
         self.layout
     }
 
-    /// The table as written so far.
-    pub(crate) fn reader(&self) -> OriginTable<'_> {
+    fn reader(&self) -> OriginTable<'_> {
         OriginTable { layout: self.layout, bytes: self.bytes }
     }
 
-    /// Appends an entry's text and parsed form; returns its position and where its text is, or `None` when
-    /// it does not fit (the writer was sized for fewer entries or bytes).
-    pub(crate) fn push(&mut self, text: &[u8], wildcard: Option<&WildcardPattern<'_>>) -> Option<(usize, u32)> {
-        let i = self.count;
-        let at = self.layout.entries_at.checked_add(i.checked_mul(ENTRY_LEN)?)?;
-        if at.checked_add(ENTRY_LEN)? > self.layout.text_at {
-            return None;
-        }
+    /// The bytes of a span written earlier.
+    pub(crate) fn span(&self, start: u32, len: u16) -> &[u8] {
+        self.reader().span(start, len)
+    }
+
+    /// Whether an entry of `kind` under `hash` already has this text.
+    pub(crate) fn contains(&self, hash: u64, kind: EntryKind, text: &[u8]) -> bool {
+        self.reader().candidates(hash, kind).any(|other| other == text)
+    }
+
+    /// Appends an entry's text (and, unless `hash` is `None`, indexes it under `hash` and `kind`); returns
+    /// where the text is in the table's bytes, or `None` when it does not fit.
+    pub(crate) fn push(&mut self, text: &[u8], key: Option<(u64, EntryKind)>) -> Option<u32> {
         let start = self.text_len;
         let text_start = self.layout.text_at.checked_add(start)?;
         if text_start.checked_add(text.len())? > self.bytes.len() {
             return None;
         }
-        let start32 = u32::try_from(start).ok()?;
-        let len16 = u16::try_from(text.len()).ok()?;
-        let mut entry = [0u8; ENTRY_LEN];
-        write(&mut entry, 0, &start32.to_le_bytes());
-        write(&mut entry, 4, &len16.to_le_bytes());
-        if let Some(w) = wildcard {
-            // Every part of a parsed pattern is a subslice of its text: record where.
-            let host_at = offset_in(text, w.host())?;
-            let (port_kind, port) = match w.port() {
-                PortPattern::Default => (PORT_DEFAULT, 0),
-                PortPattern::Exact(p) => (PORT_EXACT, p),
-                PortPattern::Any => (PORT_ANY, 0),
-            };
-            write(&mut entry, 6, &u16::try_from(w.scheme().len()).ok()?.to_le_bytes());
-            write(&mut entry, 8, &u16::try_from(host_at).ok()?.to_le_bytes());
-            write(&mut entry, 10, &u16::try_from(w.host().len()).ok()?.to_le_bytes());
-            write(&mut entry, 12, &port.to_le_bytes());
-            write(&mut entry, 14, &[port_kind]);
-            write(&mut entry, 15, &[FLAG_WILDCARD | if w.subdomains() { FLAG_SUBDOMAINS } else { 0 }]);
+        let span = u64::from(u32::try_from(start).ok()?) | (u64::from(u16::try_from(text.len()).ok()?) << 32);
+        if let Some((hash, kind)) = key {
+            self.insert(key_bits(hash, kind) | span, hash)?;
         }
-        write(self.bytes, at, &entry);
         write(self.bytes, text_start, text);
-        self.count = i.wrapping_add(1);
         self.text_len = start.wrapping_add(text.len());
-        Some((i, u32::try_from(text_start).ok()?))
+        u32::try_from(text_start).ok()
     }
 
-    /// Whether an entry of `kind` under `hash` already has this text.
-    pub(crate) fn contains(&self, hash: u64, kind: EntryKind, text: &[u8]) -> bool {
-        let table = self.reader();
-        table.candidates(hash, kind).any(|j| table.text(j) == text)
-    }
-
-    /// Indexes entry `entry` at the first free slot of its probe sequence.
-    pub(crate) fn insert(&mut self, hash: u64, kind: EntryKind, entry: usize) -> bool {
-        let Ok(entry_bits) = u32::try_from(entry.wrapping_add(1)) else {
-            return false;
-        };
-        if entry_bits == 0 || entry_bits > ENTRY_MASK {
-            return false;
-        }
+    /// Puts `slot` at the first free slot of the probe sequence of `hash`.
+    fn insert(&mut self, slot: u64, hash: u64) -> Option<()> {
         let mask = self.layout.mask;
         let mut pos = (hash as usize) & mask;
         for _ in 0..=mask {
             let at = pos.wrapping_mul(SLOT_LEN);
-            if read_u32(self.bytes, at) == 0 {
-                let slot = tag_of(hash) | kind_bit(kind) | entry_bits;
+            if read_u64(self.bytes, at) == 0 {
                 write(self.bytes, at, &slot.to_le_bytes());
-                return true;
+                return Some(());
             }
             pos = pos.wrapping_add(1) & mask;
         }
-        false
+        None
     }
-}
-
-/// Where `part` starts inside `whole`, when it is a subslice of it.
-fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
-    let offset = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
-    (offset.checked_add(part.len())? <= whole.len()).then_some(offset)
 }

@@ -2,6 +2,7 @@
 //! `http://localhost:*` port wildcards. Patterns are label-aware by construction: a subdomain pattern is a
 //! host suffix that starts with a dot, so it can never match by prefix, suffix or substring.
 
+use crate::bytes::eq;
 use crate::error::PolicyErrorKind;
 use crate::origin::{self, HostKind, Origin, OriginError};
 
@@ -28,6 +29,8 @@ pub enum OriginPattern<'a> {
 /// A subdomain pattern (`https://*.example.com`) or a port wildcard (`http://localhost:*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WildcardPattern<'a> {
+    /// The entry as listed.
+    text: &'a [u8],
     scheme: &'a [u8],
     /// For subdomain patterns the suffix with its leading dot (`.example.com`); otherwise the whole host.
     host: &'a [u8],
@@ -82,11 +85,6 @@ impl PatternError {
 }
 
 impl<'a> WildcardPattern<'a> {
-    /// A pattern from parts [`OriginPattern::parse`] produced earlier (the origin table stores them).
-    pub(crate) const fn from_parts(scheme: &'a [u8], host: &'a [u8], subdomains: bool, port: PortPattern) -> Self {
-        WildcardPattern { scheme, host, subdomains, port }
-    }
-
     /// The scheme the pattern requires.
     pub const fn scheme(&self) -> &'a [u8] {
         self.scheme
@@ -107,24 +105,28 @@ impl<'a> WildcardPattern<'a> {
         self.port
     }
 
-    /// Whether a parsed origin matches this pattern. This is the one matcher: a policy's index only finds
-    /// the candidate patterns for an origin, and this decides.
+    /// Whether a parsed origin matches this pattern.
     ///
     /// A subdomain pattern covers DNS names only: the labels in front of its suffix must be non-empty and
     /// made of letters, digits, `-` and `_`. Other bytes a URL allows in a host (`*`, `$`, `!`, ...) name no
     /// DNS host, so an origin holding them in the covered part is not matched.
-    #[inline]
     pub fn matches(&self, origin: &Origin<'_>) -> bool {
-        if origin.is_null() || origin.scheme() != self.scheme || !self.port_matches(origin.port()) {
+        if origin.is_null() || !self.port_matches(origin.port()) {
             return false;
         }
-        if self.subdomains {
-            origin.host_kind() == Some(HostKind::Domain)
-                && has_label_suffix(origin.host(), self.host)
-                && covers_dns_labels(origin.host().get(..origin.host().len().wrapping_sub(self.host.len())))
+        let host = origin.host();
+        let suffix = if self.subdomains {
+            if origin.host_kind() != Some(HostKind::Domain) {
+                return false;
+            }
+            match host.len().checked_sub(self.host.len()).and_then(|at| host.get(at..)) {
+                Some(suffix) => suffix,
+                None => return false,
+            }
         } else {
-            origin.host() == self.host
-        }
+            host
+        };
+        matches_listed(self.text, self.subdomains, origin, suffix)
     }
 
     fn port_matches(&self, port: Option<u16>) -> bool {
@@ -136,32 +138,76 @@ impl<'a> WildcardPattern<'a> {
     }
 }
 
-/// `host` ends with `suffix` (which starts with a dot) and has at least one non-empty label in front of it.
-pub(crate) fn has_label_suffix(host: &[u8], suffix: &[u8]) -> bool {
-    if host.len() <= suffix.len() || !host.ends_with(suffix) {
+/// The one matcher of a wildcard entry, given as listed (`text`), against `origin`, where `suffix` is the end
+/// of the origin's host that the pattern's host part must equal (for a subdomain pattern the part from a dot
+/// on; otherwise the whole host). [`WildcardPattern::matches`] and a policy's index both decide through it:
+/// the index only finds the candidate entries, by hash.
+///
+/// The origin's bytes from `suffix` on are the suffix and then its `:port`, if any, so after the shared
+/// `scheme://` (and the `*` of a subdomain pattern) the entry's text is exactly those bytes, or the suffix and
+/// `:*`. A subdomain pattern then also needs DNS labels in front of the suffix.
+#[inline]
+pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>, suffix: &[u8]) -> bool {
+    let raw = origin.as_bytes();
+    let head = origin.scheme().len().wrapping_add(3);
+    let (Some(text_head), Some(origin_head)) = (text.get(..head), raw.get(..head)) else {
+        return false;
+    };
+    if !eq(text_head, origin_head) {
         return false;
     }
-    let prefix = host.get(..host.len().wrapping_sub(suffix.len())).unwrap_or(&[]);
-    matches!(prefix.last(), Some(&b) if b != b'.')
+    let rest = text.get(head..).unwrap_or(&[]);
+    let rest = if subdomains {
+        match rest.split_first() {
+            Some((b'*', rest)) => rest,
+            _ => return false,
+        }
+    } else {
+        rest
+    };
+    let port_part = if origin.port().is_some() { origin.port_digits().len().wrapping_add(1) } else { 0 };
+    let from = raw.len().wrapping_sub(port_part).wrapping_sub(suffix.len());
+    let origin_rest = raw.get(from..).unwrap_or(&[]);
+    let same = eq(rest, origin_rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, suffix));
+    let host = origin.host();
+    same && (!subdomains || covers_dns_labels(host.get(..host.len().wrapping_sub(suffix.len())).unwrap_or(&[])))
 }
 
 /// Whether `covered` (the part of a host in front of a subdomain pattern's suffix) is one or more non-empty
-/// labels of lowercase letters, digits, `-` and `_`.
-fn covers_dns_labels(covered: Option<&[u8]>) -> bool {
-    let Some(covered) = covered else {
-        return false;
-    };
-    let mut previous = b'.';
+/// labels of lowercase letters, digits, `-` and `_`: no byte outside that set or `.`, no empty label.
+#[inline]
+fn covers_dns_labels(covered: &[u8]) -> bool {
+    // Branch-free: per byte a table lookup; bit 2 marks a byte no DNS label holds, and a dot after a dot (or
+    // at the start, as `previous` starts as a dot) sets bit 1 through `class & previous`.
+    let mut acc = 0u8;
+    let mut previous = DNS_DOT;
     for &b in covered {
-        let ok =
-            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || (b == b'.' && previous != b'.');
-        if !ok {
-            return false;
-        }
-        previous = b;
+        let class = DNS_CLASS.get(usize::from(b)).copied().unwrap_or(DNS_OTHER);
+        acc |= (class & DNS_OTHER) | (class & previous);
+        previous = class;
     }
-    previous != b'.'
+    acc == 0 && previous != DNS_DOT
 }
+
+const DNS_DOT: u8 = 1;
+const DNS_OTHER: u8 = 2;
+
+/// Per byte: 0 for `a-z 0-9 - _`, [`DNS_DOT`] for `.`, [`DNS_OTHER`] for every other byte.
+// Evaluated at compile time: an out-of-range index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const DNS_CLASS: [u8; 256] = {
+    let mut table = [DNS_OTHER; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' {
+            table[c] = 0;
+        }
+        c += 1;
+    }
+    table[b'.' as usize] = DNS_DOT;
+    table
+};
 
 impl<'a> OriginPattern<'a> {
     /// Parses one origin-list entry and applies every rule that does not depend on the rest of the policy.
@@ -211,7 +257,7 @@ impl<'a> OriginPattern<'a> {
                 return Err(PatternError::rule(PolicyErrorKind::PortWildcardNotLoopback));
             }
         }
-        Ok(OriginPattern::Wildcard(WildcardPattern { scheme: parts.scheme, host, subdomains, port }))
+        Ok(OriginPattern::Wildcard(WildcardPattern { text: input, scheme: parts.scheme, host, subdomains, port }))
     }
 
     /// Whether a parsed origin matches this entry.

@@ -151,7 +151,7 @@ pub(crate) type Span = (u16, u16);
 /// ```
 /// use corsguard::{storage_len, PolicyConfig};
 /// let config = PolicyConfig::new(&["https://app.example.com", "https://*.example.org"]);
-/// assert_eq!(storage_len(&config), 8 * 4 + 2 * 16 + 23 + 21);
+/// assert_eq!(storage_len(&config), 4 * 8 + 23 + 21);
 /// ```
 pub fn storage_len(config: &PolicyConfig<'_>) -> usize {
     let text = config.origins.iter().fold(0usize, |n, o| n.saturating_add(o.len()));
@@ -439,10 +439,7 @@ impl Settings {
             if table.contains(hash, kind, bytes) {
                 return Err(at(i, PolicyErrorKind::DuplicateOrigin));
             }
-            let (position, text_at) = table.push(bytes, wildcard.as_ref().map(|(w, _)| w)).ok_or(too_small)?;
-            if !table.insert(hash, kind, position) {
-                return Err(too_small);
-            }
+            let text_at = table.push(bytes, Some((hash, kind))).ok_or(too_small)?;
             if let Some((w, scheme_hash)) = wildcard {
                 self.remember_scheme(&table, text_at, w.scheme(), scheme_hash);
             }
@@ -454,9 +451,8 @@ impl Settings {
     /// unless it is known already.
     fn remember_scheme(&mut self, table: &TableWriter<'_>, text_at: u32, scheme: &[u8], scheme_hash: u64) {
         let p = &mut self.patterns;
-        let bytes = table.reader();
         let known = p.schemes.get(..p.scheme_count).unwrap_or(&[]);
-        if known.iter().any(|&(start, len, _)| bytes.span(start, len) == scheme) {
+        if known.iter().any(|&(start, len, _)| table.span(start, len) == scheme) {
             return;
         }
         let Ok(len) = u16::try_from(scheme.len()) else {

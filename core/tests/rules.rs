@@ -554,14 +554,14 @@ mod policy_refusals {
 
     #[test]
     fn storage_sizes() {
-        // Slots (a power of two, at most half full) of 4 bytes, 16 bytes an entry, then the entries' text.
+        // Slots (a power of two, at most half full) of 8 bytes, then the entries' text.
         let len = |origins: &'static [&'static str]| storage_len(&cfg(origins));
-        assert_eq!(len(&["https://a.example"]), 2 * 4 + 16 + 17);
-        assert_eq!(len(&["https://a.example", "https://b.example"]), 4 * 4 + 2 * 16 + 34);
-        assert_eq!(len(&["https://a.example", "https://b.example", "https://*.c"]), 8 * 4 + 3 * 16 + 45);
+        assert_eq!(len(&["https://a.example"]), 2 * 8 + 17);
+        assert_eq!(len(&["https://a.example", "https://b.example"]), 4 * 8 + 34);
+        assert_eq!(len(&["https://a.example", "https://b.example", "https://*.c"]), 8 * 8 + 45);
         let many = leak_list((0..1000).map(|i| format!("https://{i:04}.example")).collect());
-        assert_eq!(len(many), 2048 * 4 + 1000 * 16 + 1000 * 20);
-        assert_eq!(len(&[]), 2 * 4);
+        assert_eq!(len(many), 2048 * 8 + 1000 * 20);
+        assert_eq!(len(&[]), 2 * 8);
     }
 
     #[test]
@@ -571,9 +571,9 @@ mod policy_refusals {
         assert_eq!(build_with(&three, 0), Err(storage_too_small()));
         assert_eq!(build_with(&three, needed - 1), Err(storage_too_small()));
         assert_eq!(build_with(&three, needed), Ok(()));
-        assert_eq!(FixedPolicy::<132>::build(&three).map(|_| ()), Err(storage_too_small()));
-        assert_eq!(needed, 133);
-        assert!(FixedPolicy::<133>::build(&three).is_ok());
+        assert_eq!(FixedPolicy::<116>::build(&three).map(|_| ()), Err(storage_too_small()));
+        assert_eq!(needed, 117);
+        assert!(FixedPolicy::<117>::build(&three).is_ok());
         assert_eq!(
             storage_too_small().to_string(),
             format!("corsguard policy error 28 in `storage`: {}", K::StorageTooSmall.message())

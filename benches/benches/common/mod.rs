@@ -163,7 +163,7 @@ fn http_name(name: &str) -> HeaderName {
 /// corsguard with tower-http's input and output types: reads the CORS lines of an `http::Request`'s header
 /// map, decides, and appends the answer to an `http::Response`, as a hand-written layer would. Lines past
 /// the first 16 of a header are not passed on (a real layer would deny); no benchmark request has that many.
-pub fn corsguard_http(policy: &Policy<'_>, request: &Request<()>) -> Response<()> {
+pub fn corsguard_http<S: ?Sized + AsRef<[u8]>>(policy: &Policy<S>, request: &Request<()>) -> Response<()> {
     fn lines<'h, const N: usize>(headers: &'h http::HeaderMap, name: HeaderName, out: &mut [&'h [u8]; N]) -> usize {
         let mut n = 0;
         for (slot, value) in out.iter_mut().zip(headers.get_all(name)) {
