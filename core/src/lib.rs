@@ -80,3 +80,8 @@ pub use policy::{
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The Rust examples of docs/no_std.md, compiled and run as doc tests like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/no_std.md")]
+struct NoStdDoctests;
