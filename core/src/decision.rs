@@ -695,7 +695,7 @@ impl<'p> Policy<'p> {
         }
         match self.method_rule {
             // Under credentials `*` is a literal method name to browsers, so echo the request's method.
-            // A method literally named `*` is never echoed under credentials: DESIGN.md never emits `*` then.
+            // A method literally named `*` is never echoed: under credentials `*` is never emitted (docs/rules.md).
             MethodRule::Any if self.credentials && method == b"*" => Err(DenyReason::MethodNotAllowed.into()),
             MethodRule::Any => Ok(if self.credentials { method } else { b"*" }),
             MethodRule::List => {
