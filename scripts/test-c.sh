@@ -83,14 +83,36 @@ PC_STATIC=$(pkg-config --static --libs-only-other --libs-only-l corsguard | sed 
 STATIC_LIB="$PREFIX/lib/libcorsguard.a"
 export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
-# --- the README example: the same file as in docs/readme-c.md, built the documented way -------------------
-step "README example: identical to docs/readme-c.md, built with pkg-config, run"
-python3 - "$ROOT/tests/c/readme_example.c" "$ROOT/docs/readme-c.md" <<'EOF'
+# --- the documented example: tests/c/readme_example.c is docs/c-api.md's example verbatim, and README.md's
+# C block is an excerpt of it (its lines in order, indentation aside; a line `/* ... */` marks a cut), so
+# neither document can drift from the program built and run here -------------------------------------------
+step "documented example: docs/c-api.md has tests/c/readme_example.c verbatim, README.md an excerpt; build, run"
+python3 - "$ROOT/tests/c/readme_example.c" "$ROOT/docs/c-api.md" "$ROOT/README.md" <<'EOF'
 import re, sys
 example = open(sys.argv[1]).read()
-blocks = re.findall(r"```c\n(.*?)```", open(sys.argv[2]).read(), re.S)
-if example not in blocks:
-    sys.exit("docs/readme-c.md does not contain tests/c/readme_example.c verbatim as a ```c block")
+def c_blocks(path):
+    return re.findall(r"```c\n(.*?)```", open(path).read(), re.S)
+if example not in c_blocks(sys.argv[2]):
+    sys.exit("docs/c-api.md does not contain tests/c/readme_example.c verbatim as a ```c block")
+lines = [line.strip() for line in example.splitlines()]
+readme_blocks = c_blocks(sys.argv[3])
+if not readme_blocks:
+    sys.exit("README.md has no ```c block")
+for block in readme_blocks:
+    at = 0
+    chunks = [[]]
+    for line in block.splitlines():
+        if line.strip() == "/* ... */":
+            chunks.append([])
+        else:
+            chunks[-1].append(line.strip())
+    for chunk in filter(None, chunks):
+        end = len(lines) - len(chunk) + 1
+        found = next((i for i in range(at, end) if lines[i:i + len(chunk)] == chunk), None)
+        if found is None:
+            sys.exit("README.md's C excerpt is not taken from tests/c/readme_example.c in order; this part is not:\n  "
+                     + "\n  ".join(chunk))
+        at = found + len(chunk)
 EOF
 # shellcheck disable=SC2086 # pkg-config output is a list of flags
 cc -std=c99 "${WARN[@]}" tests/c/readme_example.c $PC_CFLAGS $PC_LIBS -o "$BUILD/readme_example"

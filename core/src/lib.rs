@@ -94,3 +94,8 @@ pub use request::{Request, RequestKind};
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The Rust examples of docs/no_std.md, compiled and run as doc tests like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/no_std.md")]
+struct NoStdDoctests;

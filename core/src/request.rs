@@ -77,7 +77,7 @@ impl Settings {
         }
         match self.method_rule {
             // Under credentials `*` is a literal method name to browsers, so echo the request's method.
-            // A method literally named `*` is never echoed under credentials: DESIGN.md never emits `*` then.
+            // A method literally named `*` is never echoed under credentials: docs/rules.md: `*` is never emitted then.
             MethodRule::Any if self.credentials && method == b"*" => Err(DenyReason::MethodNotAllowed),
             MethodRule::Any => Ok(if self.credentials { method } else { b"*" }),
             MethodRule::List => {

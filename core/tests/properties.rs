@@ -1,4 +1,4 @@
-//! The properties of DESIGN.md "Properties the tests hold", checked with proptest over generated valid
+//! The properties of docs/design.md "Properties the tests hold", checked with proptest over generated valid
 //! policies and generated (often hostile) requests. The oracle here is written independently of the
 //! crate: a plain string matcher for origins and patterns and a plain re-statement of the preflight rules.
 

@@ -1,4 +1,4 @@
-//! Table-driven tests of every rule in DESIGN.md: origin parsing, origin-list patterns, policy refusals,
+//! Table-driven tests of every rule in docs/rules.md: origin parsing, origin-list patterns, policy refusals,
 //! decisions and header rendering. One line per case through a small macro per table, so a failure names its
 //! case. The shared JSON vectors cover decisions across languages; these reach what JSON cannot: the
 //! `Origin`/`OriginPattern` API, storage sizes, `Display` of errors, a policy in a `static`.

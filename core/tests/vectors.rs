@@ -1,4 +1,4 @@
-//! Runs the shared, language-neutral vectors in `tests/vectors/*.json` (schema: docs/VECTORS-SCHEMA.md)
+//! Runs the shared, language-neutral vectors in `tests/vectors/*.json` (schema: docs/vectors.md)
 //! against the core. Every vector is checked and every failure is reported by name, so one run shows the
 //! whole damage. The runner is strict about the files themselves (unknown keys, missing fields, duplicate
 //! names), because the C, Python and Go suites read the same files and a typo must not pass silently.

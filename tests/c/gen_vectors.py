@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the shared vectors (tests/vectors/NAME.json, schema in docs/VECTORS-SCHEMA.md) into a C source file of
+"""Turns the shared vectors (tests/vectors/NAME.json, schema in docs/vectors.md) into a C source file of
 test data for tests/c/test_vectors.c. The file is generated at build time and never committed.
 
 Every name in a vector (kind, verdict, reason, origin error, policy error kind) becomes the header's own
@@ -14,7 +14,7 @@ import os
 import re
 import sys
 
-# PolicyConfig::new's defaults (docs/VECTORS-SCHEMA.md), for a vector that sets one of a pair of settings.
+# PolicyConfig::new's defaults (docs/vectors.md), for a vector that sets one of a pair of settings.
 DEFAULT_STATUSES = {"preflight_success_status": 204, "preflight_failure_status": 403}
 DEFAULT_CAPS = {"max_origin_len": 512, "max_request_headers_len": 2048, "max_request_headers_count": 64}
 POLICY_KEYS = {

@@ -1,6 +1,6 @@
 //! The checks behind corsguard's fuzz targets. Each target is `fuzz_target!(|data| check_xxx(data))`; the
 //! corpus replay test calls the same functions on stable, so a corpus file means the same thing in both.
-//! Every check asserts the properties of DESIGN.md ("Properties the tests hold"), not only "no crash", and
+//! Every check asserts the properties of docs/design.md ("Properties the tests hold"), not only "no crash", and
 //! the decision checks compare corsguard with the [`oracle`].
 
 pub mod c_abi;
@@ -318,7 +318,7 @@ fn scenario(data: &[u8]) -> Option<(OwnedConfig, Vec<OwnedRequest>)> {
     Some((owned, requests))
 }
 
-/// The whole decision on structured policies and requests: every DESIGN.md property on every decision.
+/// The whole decision on structured policies and requests: every docs/design.md property on every decision.
 pub fn check_decide(data: &[u8]) {
     let Some((owned, requests)) = scenario(data) else {
         return;

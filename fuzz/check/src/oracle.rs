@@ -1,5 +1,5 @@
 //! The oracle: a second, deliberately plain implementation of the CORS decision, written from the text of the
-//! Fetch and URL standards (and the rules in DESIGN.md) instead of from corsguard's code. It allocates, scans
+//! Fetch and URL standards (and the rules in docs/rules.md) instead of from corsguard's code. It allocates, scans
 //! linearly and re-serializes to compare; it is only for tests. Any disagreement with corsguard is a bug in one
 //! of the two.
 
@@ -511,7 +511,7 @@ pub fn entry_matches(entry: &str, origin_bytes: &[u8], origin: &OracleOrigin) ->
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Policy rules (DESIGN.md "Security rules for policies"), as an independent reading
+// Policy rules (docs/rules.md "Refused when the policy is built"), as an independent reading
 
 /// Fetch "forbidden request-header" names (lowercase), plus the `proxy-` and `sec-` prefixes.
 fn forbidden_request_header(name: &str) -> bool {
@@ -707,7 +707,7 @@ impl OraclePolicy {
 }
 
 /// For an origin-list entry other than `*`: its scheme and whether its host is loopback, if the entry is an
-/// origin or a pattern this reading of DESIGN.md accepts; `None` otherwise.
+/// origin or a pattern this reading of docs/rules.md accepts; `None` otherwise.
 pub fn entry_shape(entry: &str) -> Option<(String, bool)> {
     if !entry.contains('*') {
         return match parse_origin(entry.as_bytes())? {
@@ -845,7 +845,7 @@ impl OraclePolicy {
         v
     }
 
-    /// The decision, read from the Fetch standard's CORS protocol section and DESIGN.md.
+    /// The decision, read from the Fetch standard's CORS protocol section and docs/rules.md.
     pub fn decide(&self, request: &OracleRequest) -> OracleDecision {
         let mut d = OracleDecision {
             kind: 0,

@@ -1,4 +1,4 @@
-//! The properties of DESIGN.md, asserted on one decision. Shared by every decision target, so a property is
+//! The properties of docs/design.md, asserted on one decision. Shared by every decision target, so a property is
 //! written once and holds for every input any target produces.
 
 use std::collections::BTreeSet;
@@ -24,7 +24,7 @@ fn token_set(values: &[&[u8]], lowercase: bool) -> BTreeSet<Vec<u8>> {
     out
 }
 
-/// Asserts every DESIGN.md property of `decision`, made for `request` under `policy` (the oracle's copy of
+/// Asserts every docs/design.md property of `decision`, made for `request` under `policy` (the oracle's copy of
 /// the configuration, used here only for its plain settings and its origin matcher).
 pub fn assert_decision_properties(policy: &OraclePolicy, request: &OracleRequest, decision: &Decision<'_>) {
     let headers = decision.headers();
