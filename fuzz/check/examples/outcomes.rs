@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use arbitrary::{Arbitrary, Unstructured};
-use corsguard::Policy;
 use corsguard_fuzz_check::gen::Scenario;
 
 fn main() {
@@ -21,8 +20,7 @@ fn main() {
             let owned = s.policy.render();
             let lists = owned.lists();
             let config = owned.config(&lists);
-            let mut index = vec![0u32; owned.index_slots];
-            let policy = match Policy::build(&config, &mut index) {
+            let policy = match corsguard::OwnedPolicy::build(&config) {
                 Ok(p) => p,
                 Err(e) => {
                     *counts.entry(format!("policy: refused {:?}", e.kind)).or_default() += 1;

@@ -159,8 +159,8 @@ pub struct PolicyInput {
     pub max_request_headers_len: Number,
     /// Caps.
     pub max_request_headers_count: Number,
-    /// Extra index slots beyond `index_len` (or fewer, when negative).
-    pub index_slack: i8,
+    /// Extra storage bytes beyond `storage_len` (or fewer, when negative).
+    pub storage_slack: i8,
 }
 
 /// A policy configuration that owns its strings; [`OwnedConfig::config`] lends a `PolicyConfig`.
@@ -178,8 +178,8 @@ pub struct OwnedConfig {
     pub exposed_headers: Option<Vec<String>>,
     /// Everything else, with the lists empty.
     pub base: PolicyConfig<'static>,
-    /// Index slots to pass.
-    pub index_slots: usize,
+    /// Storage bytes to build into (around `storage_len`, sometimes fewer).
+    pub storage_bytes: usize,
 }
 
 /// The borrowed string lists behind a `PolicyConfig`.
@@ -277,8 +277,9 @@ impl PolicyInput {
             }),
             ..defaults
         };
-        let needed = corsguard::index_len(origins.len());
-        let index_slots = needed.saturating_add_signed(isize::from(self.index_slack) % 8);
+        let refs: Vec<&str> = origins.iter().map(String::as_str).collect();
+        let needed = corsguard::storage_len(&corsguard::PolicyConfig::new(&refs));
+        let storage_bytes = needed.saturating_add_signed(isize::from(self.storage_slack) % 24);
         OwnedConfig {
             origins,
             methods,
@@ -286,7 +287,7 @@ impl PolicyInput {
             headers_any_with_authorization: with_auth,
             exposed_headers,
             base,
-            index_slots,
+            storage_bytes,
         }
     }
 }

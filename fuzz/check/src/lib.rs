@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use corsguard::{
-    index_len, Methods, Origin, OriginPattern, Policy, PolicyConfig, PolicyErrorKind, PortPattern,
+    storage_len, Methods, Origin, OriginPattern, OwnedPolicy, PolicyConfig, PolicyErrorKind, PortPattern,
     RequestHeaders, MAX_ORIGIN_LEN,
 };
 
@@ -147,11 +147,10 @@ pub fn check_pattern(data: &[u8]) {
 
 /// The fixed policies of the method and acrh targets, built once per process: building per input would
 /// spend most of each run on `Policy::build` instead of on the request path being fuzzed.
-fn fixed_policy(key: usize, config: PolicyConfig<'static>) -> &'static (Policy<'static>, oracle::OraclePolicy) {
-    static CACHE: [OnceLock<(Policy<'static>, oracle::OraclePolicy)>; 24] = [const { OnceLock::new() }; 24];
+fn fixed_policy(key: usize, config: PolicyConfig<'static>) -> &'static (OwnedPolicy, oracle::OraclePolicy) {
+    static CACHE: [OnceLock<(OwnedPolicy, oracle::OraclePolicy)>; 24] = [const { OnceLock::new() }; 24];
     CACHE[key].get_or_init(|| {
-        let index: &'static mut [u32] = Box::leak(vec![0u32; index_len(config.origins.len())].into_boxed_slice());
-        let policy = Policy::build(&config, index).expect("the fixed policies build");
+        let policy = OwnedPolicy::build(&config).expect("the fixed policies build");
         (policy, oracle::OraclePolicy::from_config(&config))
     })
 }
@@ -248,7 +247,8 @@ pub fn check_acrh(data: &[u8]) {
 }
 
 /// Policy building: never accepts a policy that breaks a security rule, refuses only for a stated reason, and
-/// an accepted policy allows what it lists, whatever the index size.
+/// an accepted policy allows what it lists, whatever the storage size; the owned and the fixed-storage forms
+/// agree.
 pub fn check_policy_build(data: &[u8]) {
     let Ok(input) = PolicyInput::arbitrary_take_rest(Unstructured::new(data)) else {
         return;
@@ -257,12 +257,13 @@ pub fn check_policy_build(data: &[u8]) {
     let lists = owned.lists();
     let config = owned.config(&lists);
     let oracle_policy = owned.oracle();
-    let mut index = vec![0u32; owned.index_slots];
-    let slots = index.len();
-    match Policy::build(&config, &mut index) {
-        Ok(policy) => {
+    let mut storage = vec![0xa5u8; owned.storage_bytes];
+    let given = storage.len();
+    match corsguard::Settings::build(&config, &mut storage) {
+        Ok(_) => {
             assert_eq!(oracle_policy.violation(), None, "accepted a policy that breaks a rule: {config:?}");
-            assert!(slots >= index_len(config.origins.len()));
+            assert!(given >= storage_len(&config));
+            let policy = OwnedPolicy::build(&config).expect("the owned policy builds what the storage did");
             assert_eq!(policy.credentials(), config.credentials);
             assert_eq!(policy.allows_any_origin(), config.origins == ["*"]);
             check_listed_origins_allowed(&owned, &policy);
@@ -275,15 +276,17 @@ pub fn check_policy_build(data: &[u8]) {
                 _ => i < 1024,
             }));
             assert_eq!(e.origin_error.is_some(), e.kind == PolicyErrorKind::OriginMalformed);
-            if e.kind == PolicyErrorKind::IndexTooSmall {
-                assert!(slots < index_len(config.origins.len()), "index refused although large enough");
+            if e.kind == PolicyErrorKind::StorageTooSmall {
+                assert!(given < storage_len(&config), "storage refused although large enough");
+            } else {
+                assert_eq!(OwnedPolicy::build(&config).err(), Some(e), "the owned policy refuses alike");
             }
             if oracle_policy.violation().is_none() {
                 // corsguard may be stricter than the oracle only for these stated reasons.
                 let allowed = [
                     PolicyErrorKind::ListTooLong,
                     PolicyErrorKind::TooManyEntries,
-                    PolicyErrorKind::IndexTooSmall,
+                    PolicyErrorKind::StorageTooSmall,
                     PolicyErrorKind::WildcardPublicSuffix,
                     PolicyErrorKind::MethodNotNormalized,
                 ];
@@ -295,7 +298,7 @@ pub fn check_policy_build(data: &[u8]) {
 
 /// Every exact origin and a subdomain of every pattern in an accepted policy is allowed (when the probe fits
 /// the policy's origin-length cap).
-fn check_listed_origins_allowed(owned: &OwnedConfig, policy: &Policy<'_>) {
+fn check_listed_origins_allowed(owned: &OwnedConfig, policy: &OwnedPolicy) {
     for entry in &owned.origins {
         let probe = if entry == "*" {
             "https://anything.example".to_string()
@@ -326,8 +329,7 @@ pub fn check_decide(data: &[u8]) {
     let lists = owned.lists();
     let config = owned.config(&lists);
     let oracle_policy = owned.oracle();
-    let mut index = vec![0u32; owned.index_slots];
-    let Ok(policy) = Policy::build(&config, &mut index) else {
+    let Ok(policy) = OwnedPolicy::build(&config) else {
         return;
     };
     for request in &requests {
@@ -346,8 +348,7 @@ pub fn check_render(data: &[u8]) {
     };
     let lists = owned.lists();
     let config = owned.config(&lists);
-    let mut index = vec![0u32; owned.index_slots];
-    let Ok(policy) = Policy::build(&config, &mut index) else {
+    let Ok(policy) = OwnedPolicy::build(&config) else {
         return;
     };
     for request in &requests {
@@ -364,8 +365,7 @@ pub fn check_differential(data: &[u8]) {
     let lists = owned.lists();
     let config = owned.config(&lists);
     let oracle_policy = owned.oracle();
-    let mut index = vec![0u32; owned.index_slots];
-    let Ok(policy) = Policy::build(&config, &mut index) else {
+    let Ok(policy) = OwnedPolicy::build(&config) else {
         return;
     };
     for request in &requests {

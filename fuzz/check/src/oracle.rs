@@ -485,13 +485,16 @@ pub fn entry_matches(entry: &str, origin_bytes: &[u8], origin: &OracleOrigin) ->
     }
     match host_pattern.strip_prefix("*.") {
         Some(domain) => {
-            // One or more labels in front of ".domain", the one next to it non-empty: never a bare suffix match.
+            // One or more labels in front of ".domain", never a bare suffix match, and every covered label a
+            // DNS label: non-empty, of letters, digits, `-` and `_` (docs/rules.md).
             let Host::Domain(host) = &origin.host else {
                 return false;
             };
             let suffix = format!(".{domain}");
             match host.strip_suffix(suffix.as_str()) {
-                Some(labels) => !labels.is_empty() && !labels.ends_with('.'),
+                Some(labels) => labels.split('.').all(|label| {
+                    !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                }),
                 None => false,
             }
         }
