@@ -10,7 +10,7 @@ use core::hint::black_box;
 use core::panic::PanicInfo;
 
 use corsguard::{
-    index_len, Decision, ExposedHeaders, Methods, Origin, OriginPattern, Policy, PolicyConfig, Request,
+    Decision, ExposedHeaders, FixedPolicy, Methods, Origin, OriginPattern, Policy, PolicyConfig, Request, Settings,
     RequestHeaders,
 };
 
@@ -135,7 +135,7 @@ pub extern "C" fn main(argc: i32, argv: *const *const c_char) -> i32 {
         (Err(e), _) => 100 + e.kind.code() as usize,
     };
 
-    // A policy built from opaque data: origins, flags, numbers and index size all come from outside.
+    // A policy built from opaque data: origins, flags, numbers and storage size all come from outside.
     let extra = core::str::from_utf8(extra_origin).unwrap_or("https://fallback.example");
     let origins = [extra, "https://app.example.com", "http://localhost:*"];
     let count = black_box(origins.len());
@@ -170,8 +170,8 @@ pub extern "C" fn main(argc: i32, argv: *const *const c_char) -> i32 {
     let actual = Request { method: b"GET", request_private_network: &[], ..request };
     let twice = Request { origin: &origin_lines, ..request };
 
-    let mut storage = [0u32; 64];
-    let slots = black_box(index_len(3));
+    let mut storage = [0u8; 512];
+    let storage_len = black_box(storage.len());
     let mut out = [0u8; 2048];
     let out_len = black_box(out.len());
     let buf = out.get_mut(..out_len).unwrap_or(&mut []);
@@ -188,9 +188,13 @@ pub extern "C" fn main(argc: i32, argv: *const *const c_char) -> i32 {
     let configs: [(&[u8], &PolicyConfig<'_>); 4] =
         [(b"echo", &ECHO), (b"listed", &LISTED), (b"star", &STAR), (b"opaque", &opaque)];
     for (name, config) in configs {
-        let index = storage.get_mut(..slots).unwrap_or(&mut []);
-        match Policy::build(black_box(config), index) {
-            Ok(policy) => {
+        // The storage-only build (what the C library runs on caller memory), then the fixed-capacity policy,
+        // decided through the unsized `&Policy` it coerces to (the C library's instance of `decide`).
+        let settings = Settings::build(black_box(config), storage.get_mut(..storage_len).unwrap_or(&mut []));
+        print_number(usize::from(settings.is_ok()));
+        match FixedPolicy::<512>::build(black_box(config)) {
+            Ok(fixed) => {
+                let policy: &Policy = &fixed;
                 print(b"== ");
                 print(name);
                 print(b" ==\n");

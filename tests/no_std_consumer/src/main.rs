@@ -1,5 +1,6 @@
 //! A `#![no_std]` program with no allocator that uses corsguard the way firmware or a C server would: the
-//! policy's data is `&'static`, the index lives on the stack, headers are rendered into a fixed buffer.
+//! policy's configuration is `&'static`, its origin table lives inside it (`FixedPolicy`), headers are
+//! rendered into a fixed buffer.
 //! It links against the C library only for its entry point and `write`/`abort`, and checks every result:
 //! the exit status is 0 only if every decision and every rendered byte is what the protocol requires.
 #![no_std]
@@ -8,7 +9,7 @@
 use core::panic::PanicInfo;
 
 use corsguard::{
-    index_len, DenyReason, ExposedHeaders, Methods, Origin, OriginPattern, Policy, PolicyConfig, PolicyErrorKind,
+    DenyReason, ExposedHeaders, FixedPolicy, Methods, Origin, OriginPattern, PolicyConfig, PolicyErrorKind,
     Request, RequestHeaders, RequestKind,
 };
 
@@ -63,8 +64,7 @@ Vary: Origin\r\n";
 
 /// Every check, numbered so a failure says which one; `Ok` carries the number of checks passed.
 fn run() -> Result<u32, u32> {
-    let mut index = [0u32; index_len(ORIGINS.len())];
-    let policy = Policy::build(&CONFIG, &mut index).map_err(|_| 1u32)?;
+    let policy = FixedPolicy::<256>::build(&CONFIG).map_err(|_| 1u32)?;
     let mut buf = [0u8; 512];
 
     let preflight = policy.decide(&Request {
@@ -112,8 +112,7 @@ fn run() -> Result<u32, u32> {
 
     // A refused policy is a value, not a panic.
     let bad = PolicyConfig { credentials: true, ..PolicyConfig::new(&["*"]) };
-    let mut bad_index = [0u32; 2];
-    match Policy::build(&bad, &mut bad_index) {
+    match FixedPolicy::<64>::build(&bad) {
         Err(e) if e.kind == PolicyErrorKind::AnyOriginWithCredentials => {}
         _ => return Err(12),
     }
