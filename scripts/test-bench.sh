@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark smoke run (not a timed test): builds the corsguard-benches crate and runs every benchmark once
-# in criterion's test mode, the allocation counter (which fails if corsguard allocates while deciding), the
-# zero-allocation test, and the callgrind driver once. The real measurement is described in BENCHMARKS.md.
+# in criterion's test mode, the allocation counter (which fails if corsguard allocates while deciding, on every
+# benchmark case), and the callgrind driver once. The allocation proof itself is core/tests/no_alloc.rs. The
+# real measurement is described in BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "--- cargo test -p corsguard-benches (benches run once each in test mode, allocation test)"
+echo "--- cargo test -p corsguard-benches (benches run once each in test mode; the allocation counter fails on any allocation)"
 cargo test --locked -p corsguard-benches --all-targets
 echo "--- the callgrind driver, without valgrind, on one case of each implementation"
 cargo run -q --locked -p corsguard-benches --example callgrind -- core/preflight_5_headers corsguard 10 10

@@ -31,8 +31,8 @@ const HOSTS: &[&str] = &[
 ];
 const LABELS: &[&str] = &["api", "a.b", "", "evil", "x-y", ".", "A", "*", "evil.example.com.", "-", "0x1", "1"];
 const METHODS: &[&str] = &[
-    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "patch", "CONNECT", "TRACE", "get", "Delete", "PROPFIND",
-    "*", "track", "M-SEARCH",
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "patch", "CONNECT", "TRACE", "get", "Delete",
+    "PROPFIND", "*", "track", "M-SEARCH",
 ];
 const HEADERS: &[&str] = &[
     "content-type",
@@ -272,9 +272,11 @@ impl PolicyInput {
             max_request_headers_len: number(self.max_request_headers_len, defaults.max_request_headers_len, |v| {
                 1 + usize::from(v) % 4096
             }),
-            max_request_headers_count: number(self.max_request_headers_count, defaults.max_request_headers_count, |v| {
-                1 + usize::from(v) % 1024
-            }),
+            max_request_headers_count: number(
+                self.max_request_headers_count,
+                defaults.max_request_headers_count,
+                |v| 1 + usize::from(v) % 1024,
+            ),
             ..defaults
         };
         let refs: Vec<&str> = origins.iter().map(String::as_str).collect();
@@ -522,7 +524,13 @@ impl RequestInput {
             })
             .collect();
         OwnedRequest {
-            inner: OracleRequest { method, origin, request_method, request_headers, request_private_network: private_network },
+            inner: OracleRequest {
+                method,
+                origin,
+                request_method,
+                request_headers,
+                request_private_network: private_network,
+            },
         }
     }
 }

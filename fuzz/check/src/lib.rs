@@ -3,6 +3,7 @@
 //! Every check asserts the properties of docs/design.md ("Properties the tests hold"), not only "no crash", and
 //! the decision checks compare corsguard with the [`oracle`].
 
+#[cfg(feature = "c-abi")]
 pub mod c_abi;
 pub mod gen;
 pub mod oracle;
@@ -16,10 +17,11 @@ use corsguard::{
     RequestHeaders, MAX_ORIGIN_LEN,
 };
 
+#[cfg(feature = "c-abi")]
+pub use crate::c_abi::check_c_abi;
 use crate::gen::{OwnedConfig, OwnedRequest, PolicyInput, Scenario};
 use crate::oracle::{OracleOrigin, OracleRequest};
-pub use crate::c_abi::check_c_abi;
-pub use crate::properties::assert_decision_properties;
+pub use crate::properties::{assert_decision_properties, assert_rendering};
 
 /// Origin parsing: agrees with the oracle's URL-Standard reading, and parse ∘ serialize is the identity.
 pub fn check_origin(data: &[u8]) {

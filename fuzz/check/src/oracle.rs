@@ -88,8 +88,25 @@ pub fn default_port(scheme: &str) -> Option<u16> {
 
 /// URL Standard "forbidden domain code point", for ASCII.
 fn is_forbidden_domain_code_point(c: u8) -> bool {
-    let forbidden_host =
-        matches!(c, 0 | b'\t' | b'\n' | b'\r' | b' ' | b'#' | b'/' | b':' | b'<' | b'>' | b'?' | b'@' | b'[' | b'\\' | b']' | b'^' | b'|');
+    let forbidden_host = matches!(
+        c,
+        0 | b'\t'
+            | b'\n'
+            | b'\r'
+            | b' '
+            | b'#'
+            | b'/'
+            | b':'
+            | b'<'
+            | b'>'
+            | b'?'
+            | b'@'
+            | b'['
+            | b'\\'
+            | b']'
+            | b'^'
+            | b'|'
+    );
     forbidden_host || c < 0x20 || c == b'%' || c == 0x7f
 }
 
@@ -683,8 +700,7 @@ impl OraclePolicy {
             None if self.credentials => return Some("expose any with credentials"),
             None => {}
             Some(names) => {
-                let forbidden =
-                    |h: &str| h.eq_ignore_ascii_case("set-cookie") || h.eq_ignore_ascii_case("set-cookie2");
+                let forbidden = |h: &str| h.eq_ignore_ascii_case("set-cookie") || h.eq_ignore_ascii_case("set-cookie2");
                 if let Some(v) = check_names(names, &forbidden) {
                     return Some(v);
                 }
@@ -1006,9 +1022,7 @@ impl OraclePolicy {
                     Some(set(names.iter().map(|n| n.to_ascii_lowercase())))
                 }
             }
-            None if self.any_header_covers_authorization => {
-                Some(set([b"*".to_vec(), b"authorization".to_vec()]))
-            }
+            None if self.any_header_covers_authorization => Some(set([b"*".to_vec(), b"authorization".to_vec()])),
             None => Some(set([b"*".to_vec()])),
         };
 
@@ -1044,7 +1058,13 @@ pub fn observe(decision: &corsguard::Decision<'_>) -> OracleDecision {
 }
 
 /// Reads a decision given as its parts and its ordered header lines (a shared test vector, say).
-pub fn observe_parts(kind: u8, allowed: bool, reason: u32, status: Option<u16>, headers: &[(&str, &[u8])]) -> OracleDecision {
+pub fn observe_parts(
+    kind: u8,
+    allowed: bool,
+    reason: u32,
+    status: Option<u16>,
+    headers: &[(&str, &[u8])],
+) -> OracleDecision {
     let combined = |name: &str| -> Option<Vec<u8>> {
         let values: Vec<&[u8]> = headers.iter().filter(|h| h.0.eq_ignore_ascii_case(name)).map(|h| h.1).collect();
         if values.is_empty() {

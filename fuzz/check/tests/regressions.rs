@@ -22,14 +22,18 @@ fn oracle_huge_hex_label_ends_in_a_number() {
 /// Oracle bug (policy_build target): `file:` detection sliced a `str` at byte 5, inside a multi-byte char.
 #[test]
 fn oracle_file_prefix_on_multibyte_entry() {
-    corsguard_fuzz_check::check_policy_build(&std::fs::read(corpus("policy_build/oracle-file-prefix-char-boundary")).unwrap());
+    corsguard_fuzz_check::check_policy_build(
+        &std::fs::read(corpus("policy_build/oracle-file-prefix-char-boundary")).unwrap(),
+    );
 }
 
 /// Check bug (policy_build target): "every listed origin is allowed" probed with an origin longer than the
 /// policy's own origin cap, which corsguard rightly denies as too long.
 #[test]
 fn check_probe_respects_origin_cap() {
-    corsguard_fuzz_check::check_policy_build(&std::fs::read(corpus("policy_build/check-probe-longer-than-cap")).unwrap());
+    corsguard_fuzz_check::check_policy_build(
+        &std::fs::read(corpus("policy_build/check-probe-longer-than-cap")).unwrap(),
+    );
 }
 
 /// Oracle lag (policy_build target, found by the smoke run): the core started treating subdomain patterns
@@ -43,7 +47,9 @@ fn oracle_nested_localhost_patterns_are_loopback() {
     };
     assert_eq!(oracle::OraclePolicy::from_config(&config).violation(), None);
     assert!(corsguard::FixedPolicy::<256>::build(&config).is_ok());
-    corsguard_fuzz_check::check_policy_build(&std::fs::read(corpus("policy_build/oracle-nested-localhost-loopback")).unwrap());
+    corsguard_fuzz_check::check_policy_build(
+        &std::fs::read(corpus("policy_build/oracle-nested-localhost-loopback")).unwrap(),
+    );
 }
 
 /// Check bug (pattern target, after 183 s): for a 4094-byte `https://*.…` pattern the check probed with the

@@ -1,5 +1,7 @@
 //! Corpus replay: every committed corpus file through the same check its fuzz target runs, on stable.
 //! A fuzzing find is fixed, its input kept in `fuzz/corpus/<target>/`, and from then on this test holds it.
+// Every target, the C ABI's included: the replay needs the `c-abi` feature (on by default).
+#![cfg(feature = "c-abi")]
 
 use std::path::PathBuf;
 

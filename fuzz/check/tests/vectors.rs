@@ -111,7 +111,13 @@ fn oracle_agrees_with_every_shared_vector() {
             if let Some(expect) = v.get("expect_error") {
                 errors += 1;
                 let kind = expect["kind"].as_str().unwrap();
-                let stricter = ["list_too_long", "too_many_entries", "storage_too_small", "wildcard_public_suffix", "method_not_normalized"];
+                let stricter = [
+                    "list_too_long",
+                    "too_many_entries",
+                    "storage_too_small",
+                    "wildcard_public_suffix",
+                    "method_not_normalized",
+                ];
                 assert!(
                     oracle_policy.violation().is_some() || stricter.contains(&kind),
                     "{name}: corsguard refuses ({kind}) a policy the oracle finds no fault with"
