@@ -133,7 +133,7 @@ impl Settings {
             };
         };
         if eq(request.method, b"OPTIONS") && !request.request_method.is_empty() {
-            self.decide_preflight(storage, first_origin, more_origins.is_empty(), request)
+            self.decide_preflight(storage, request)
         } else {
             // Built in place: the actual request's headers are a function of the allowed origin alone.
             match self.check_origin(storage, first_origin, more_origins.is_empty()) {
@@ -164,6 +164,7 @@ impl Settings {
     }
 
     /// The decision denying a request of `kind`: no CORS headers but its `Vary`.
+    #[inline(never)]
     fn denied(&self, kind: RequestKind, denial: Denial) -> Decision<'static> {
         let preflight = kind == RequestKind::Preflight;
         Decision {
@@ -185,13 +186,7 @@ impl Settings {
     }
 
     /// The decision on a preflight, built in place from what its checks return.
-    fn decide_preflight<'d>(
-        &'d self,
-        storage: &'d [u8],
-        origin: &'d [u8],
-        single: bool,
-        request: &Request<'d>,
-    ) -> Decision<'d> {
+    fn decide_preflight<'d>(&'d self, storage: &'d [u8], request: &Request<'d>) -> Decision<'d> {
         macro_rules! check {
             ($e:expr) => {
                 match $e {
@@ -200,6 +195,12 @@ impl Settings {
                 }
             };
         }
+        // Read here rather than passed in, so that the call takes its arguments in registers.
+        let (origin, single) = match request.origin {
+            [origin] => (*origin, true),
+            [origin, ..] => (*origin, false),
+            [] => (&[][..], false),
+        };
         let allow_origin = check!(self.check_origin(storage, origin, single));
         let allow_methods = check!(self.check_method(request.request_method));
         let allow_headers = check!(self.check_request_headers(request.request_headers));
