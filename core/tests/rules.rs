@@ -1416,3 +1416,25 @@ fn policy_borrows_locals_of_its_own_scope() {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// Every form of a policy can be shared across threads and owns what it reads: an owned one is `'static`.
+#[test]
+fn policies_are_send_sync_and_own_their_data() {
+    fn shared<T: ?Sized + Send + Sync>() {}
+    fn owned<T: Send + Sync + 'static>() {}
+    shared::<Policy>();
+    owned::<FixedPolicy<64>>();
+    owned::<OwnedPolicy>();
+    // Built from strings that are dropped right after: nothing is borrowed from the configuration.
+    let policy = {
+        let origins = vec![String::from("https://app.example.com"), String::from("https://*.example.org")];
+        let list: Vec<&str> = origins.iter().map(String::as_str).collect();
+        OwnedPolicy::build(&PolicyConfig::new(&list)).unwrap()
+    };
+    assert!(policy.decide(&actual(b"GET", b"https://a.example.org")).is_allowed());
+    assert_eq!(policy.origin_count(), 2);
+    // A fixed policy moved after it is built still decides: it holds offsets, not pointers into itself.
+    let fixed = FixedPolicy::<128>::build(&cfg(&["https://app.example.com"])).unwrap();
+    let moved = Box::new(fixed);
+    assert!(moved.decide(&actual(b"GET", b"https://app.example.com")).is_allowed());
+}
