@@ -86,6 +86,11 @@ pub(crate) struct TableLayout {
     text_at: usize,
 }
 
+impl TableLayout {
+    /// No table: probes find nothing.
+    pub(crate) const EMPTY: TableLayout = TableLayout { mask: 0, text_at: 0 };
+}
+
 /// The origin table of a built policy, over the bytes that hold it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct OriginTable<'s> {
@@ -219,6 +224,20 @@ pub(crate) struct PatternSummary {
     pub(crate) any_port_patterns: bool,
     /// The longest subdomain-pattern suffix (with its dot): no longer suffix of a request's host is tested.
     pub(crate) max_suffix_len: usize,
+}
+
+impl PatternSummary {
+    /// No patterns.
+    pub(crate) const EMPTY: PatternSummary = PatternSummary {
+        has_subdomain_patterns: false,
+        has_host_patterns: false,
+        suffix_lens: [0; 4],
+        schemes: [(0, 0, 0); 4],
+        scheme_count: 0,
+        more_schemes: false,
+        any_port_patterns: false,
+        max_suffix_len: 0,
+    };
 }
 
 /// Iterator over the texts of the entries whose tag and kind match a probe.

@@ -298,62 +298,84 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Settings that allow nothing: every list empty, no origin table. What [`build_into`](Self::build_into)
+    /// starts from, and a valid value for memory that has not been built into yet.
+    pub const EMPTY: Settings = Settings {
+        table: TableLayout::EMPTY,
+        origin_count: 0,
+        any_origin: false,
+        exact_lens: 0,
+        patterns: PatternSummary::EMPTY,
+        credentials: false,
+        method_rule: MethodRule::List,
+        methods: Vec::new(),
+        method_spans: Vec::new(),
+        header_rule: HeaderRule::List,
+        allow_headers: Vec::new(),
+        header_spans: Vec::new(),
+        request_form: Vec::new(),
+        actual_headers: 0,
+        preflight_headers: 0,
+        expose_any: false,
+        expose_headers: Vec::new(),
+        max_age: Vec::new(),
+        success_status: 204,
+        failure_status: 403,
+        private_network: false,
+        max_origin_len: 0,
+        max_request_headers_len: 0,
+        max_request_headers_count: 0,
+    };
+
     /// Validates `config`, prepares every header value, and writes the origin table into `storage` (which
     /// must hold at least [`storage_len`]`(config)` bytes). The result is meaningful only together with that
     /// storage: [`Policy`]'s constructors keep the two together, and so does the C library.
     pub fn build(config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<Settings, PolicyError> {
+        let mut settings = Settings::EMPTY;
+        settings.build_into(config, storage)?;
+        Ok(settings)
+    }
+
+    /// [`build`](Self::build) in place: overwrites `self` (about 4 KiB, mostly the prepared lists) without
+    /// a copy on the stack, for callers with little stack such as firmware. On an error `self` allows
+    /// nothing: it is [`EMPTY`](Self::EMPTY).
+    pub fn build_into(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
+        let built = self.fill(config, storage);
+        if built.is_err() {
+            *self = Settings::EMPTY;
+        }
+        built
+    }
+
+    fn fill(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
         check_caps(config)?;
         check_statuses(config)?;
-        let max_age = prepare_max_age(config.max_age)?;
-        let (method_rule, methods, method_spans) = prepare_methods(config.methods)?;
-        let (header_rule, allow_headers, header_spans) = prepare_request_headers(config.request_headers)?;
-        // The same names with "," alone between them: never longer than the list joined with ", ".
-        let mut request_form: Vec<u8, MAX_HEADER_LIST_LEN> = Vec::new();
-        for (i, &(start, len)) in header_spans.iter().enumerate() {
-            let start = usize::from(start);
-            let name = allow_headers.get(start..start.saturating_add(usize::from(len))).unwrap_or(&[]);
-            if i > 0 {
-                let _ = request_form.push(b',');
-            }
-            let _ = request_form.extend_from_slice(name);
-        }
-        let (expose_any, expose_headers) = prepare_exposed_headers(config.exposed_headers, config.credentials)?;
-
-        let mut settings = Settings {
-            table: TableLayout::default(),
-            origin_count: config.origins.len(),
-            any_origin: false,
-            exact_lens: 0,
-            patterns: PatternSummary::default(),
-            credentials: config.credentials,
-            method_rule,
-            methods,
-            method_spans,
-            header_rule,
-            allow_headers,
-            header_spans,
-            request_form,
-            actual_headers: BIT_ALLOW_ORIGIN
-                | BIT_VARY
-                | if config.credentials { BIT_ALLOW_CREDENTIALS } else { 0 }
-                | if expose_any || !expose_headers.is_empty() { BIT_EXPOSE_HEADERS } else { 0 },
-            preflight_headers: BIT_ALLOW_ORIGIN
-                | BIT_ALLOW_METHODS
-                | BIT_VARY
-                | if config.credentials { BIT_ALLOW_CREDENTIALS } else { 0 }
-                | if max_age.is_empty() { 0 } else { BIT_MAX_AGE },
-            expose_any,
-            expose_headers,
-            max_age,
-            success_status: config.preflight_success_status,
-            failure_status: config.preflight_failure_status,
-            private_network: config.private_network,
-            max_origin_len: config.max_origin_len,
-            max_request_headers_len: config.max_request_headers_len,
-            max_request_headers_count: config.max_request_headers_count,
-        };
-        settings.index_origins(config, storage)?;
-        Ok(settings)
+        self.max_age = prepare_max_age(config.max_age)?;
+        prepare_methods(config.methods, self)?;
+        prepare_request_headers(config.request_headers, self)?;
+        prepare_exposed_headers(config.exposed_headers, config.credentials, self)?;
+        self.table = TableLayout::EMPTY;
+        self.origin_count = config.origins.len();
+        self.any_origin = false;
+        self.exact_lens = 0;
+        self.patterns = PatternSummary::EMPTY;
+        self.credentials = config.credentials;
+        self.actual_headers = BIT_ALLOW_ORIGIN
+            | BIT_VARY
+            | if config.credentials { BIT_ALLOW_CREDENTIALS } else { 0 }
+            | if self.expose_any || !self.expose_headers.is_empty() { BIT_EXPOSE_HEADERS } else { 0 };
+        self.preflight_headers = BIT_ALLOW_ORIGIN
+            | BIT_ALLOW_METHODS
+            | BIT_VARY
+            | if config.credentials { BIT_ALLOW_CREDENTIALS } else { 0 }
+            | if self.max_age.is_empty() { 0 } else { BIT_MAX_AGE };
+        self.success_status = config.preflight_success_status;
+        self.failure_status = config.preflight_failure_status;
+        self.private_network = config.private_network;
+        self.max_origin_len = config.max_origin_len;
+        self.max_request_headers_len = config.max_request_headers_len;
+        self.max_request_headers_count = config.max_request_headers_count;
+        self.index_origins(config, storage)
     }
 
     /// Parses, checks and writes every origin-list entry into the origin table in `storage`.
@@ -540,13 +562,14 @@ pub(crate) fn is_forbidden_method(method: &[u8]) -> bool {
     }
 }
 
-type Prepared<const N: usize, const S: usize> = (Vec<u8, N>, Vec<Span, S>);
-
-fn prepare_methods(
-    methods: Methods<'_>,
-) -> Result<(MethodRule, Vec<u8, MAX_METHODS_LEN>, Vec<Span, MAX_METHODS>), PolicyError> {
+fn prepare_methods(methods: Methods<'_>, settings: &mut Settings) -> Result<(), PolicyError> {
+    settings.methods.clear();
+    settings.method_spans.clear();
     let list = match methods {
-        Methods::Any => return Ok((MethodRule::Any, Vec::new(), Vec::new())),
+        Methods::Any => {
+            settings.method_rule = MethodRule::Any;
+            return Ok(());
+        }
         Methods::List(list) => list,
     };
     let err = |kind, i| PolicyError::new(kind, Setting::Methods, Some(i));
@@ -571,9 +594,9 @@ fn prepare_methods(
             return Err(err(PolicyErrorKind::DuplicateMethod, i));
         }
     }
-    let (joined, spans) = join::<MAX_METHODS_LEN, MAX_METHODS>(list.iter().map(|m| m.as_bytes()), false)
-        .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::Methods, None))?;
-    Ok((MethodRule::List, joined, spans))
+    settings.method_rule = MethodRule::List;
+    join(list.iter().map(|m| m.as_bytes()), false, &mut settings.methods, Some(&mut settings.method_spans))
+        .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::Methods, None))
 }
 
 /// Fetch's forbidden request-header names, besides the `proxy-` and `sec-` prefixes. The length table in
@@ -665,13 +688,18 @@ fn check_header_list(list: &[&str], setting: Setting, forbidden: fn(&[u8]) -> bo
     Ok(())
 }
 
-fn prepare_request_headers(
-    headers: RequestHeaders<'_>,
-) -> Result<(HeaderRule, Vec<u8, MAX_HEADER_LIST_LEN>, Vec<Span, MAX_HEADER_NAMES>), PolicyError> {
+fn prepare_request_headers(headers: RequestHeaders<'_>, settings: &mut Settings) -> Result<(), PolicyError> {
+    settings.allow_headers.clear();
+    settings.header_spans.clear();
+    settings.request_form.clear();
     let list = match headers {
-        RequestHeaders::Any => return Ok((HeaderRule::Any { authorization: false }, Vec::new(), Vec::new())),
+        RequestHeaders::Any => {
+            settings.header_rule = HeaderRule::Any { authorization: false };
+            return Ok(());
+        }
         RequestHeaders::AnyWithAuthorization => {
-            return Ok((HeaderRule::Any { authorization: true }, Vec::new(), Vec::new()))
+            settings.header_rule = HeaderRule::Any { authorization: true };
+            return Ok(());
         }
         RequestHeaders::List(list) => list,
     };
@@ -699,39 +727,55 @@ fn prepare_request_headers(
             j = j.wrapping_sub(1);
         }
     }
-    let (joined, spans): Prepared<MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES> = join(order.iter().copied(), true)
+    settings.header_rule = HeaderRule::List;
+    join(order.iter().copied(), true, &mut settings.allow_headers, Some(&mut settings.header_spans))
         .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::RequestHeaders, None))?;
-    Ok((HeaderRule::List, joined, spans))
+    // The same names with "," alone between them: never longer than the list joined with ", ".
+    for (i, &(start, len)) in settings.header_spans.iter().enumerate() {
+        let start = usize::from(start);
+        let name = settings.allow_headers.get(start..start.saturating_add(usize::from(len))).unwrap_or(&[]);
+        if i > 0 {
+            let _ = settings.request_form.push(b',');
+        }
+        let _ = settings.request_form.extend_from_slice(name);
+    }
+    Ok(())
 }
 
 fn prepare_exposed_headers(
     headers: ExposedHeaders<'_>,
     credentials: bool,
-) -> Result<(bool, Vec<u8, MAX_HEADER_LIST_LEN>), PolicyError> {
+    settings: &mut Settings,
+) -> Result<(), PolicyError> {
+    settings.expose_headers.clear();
+    settings.expose_any = false;
     let list = match headers {
         ExposedHeaders::Any if credentials => {
             return Err(PolicyError::new(PolicyErrorKind::ExposeAnyWithCredentials, Setting::ExposedHeaders, None))
         }
-        ExposedHeaders::Any => return Ok((true, Vec::new())),
+        ExposedHeaders::Any => {
+            settings.expose_any = true;
+            return Ok(());
+        }
         ExposedHeaders::List(list) => list,
     };
     check_header_list(list, Setting::ExposedHeaders, is_forbidden_response_header)?;
-    let (joined, _): Prepared<MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES> = join(list.iter().map(|h| h.as_bytes()), false)
-        .ok_or(PolicyError::new(
-        PolicyErrorKind::ListTooLong,
-        Setting::ExposedHeaders,
-        None,
-    ))?;
-    Ok((false, joined))
+    join::<MAX_HEADER_LIST_LEN, 0>(list.iter().map(|h| h.as_bytes()), false, &mut settings.expose_headers, None)
+        .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::ExposedHeaders, None))
 }
 
-/// Joins tokens with ", " into a fixed buffer, recording each token's span; `None` when it does not fit.
+/// Joins tokens with ", " into `joined` (emptied first), recording each token's span in `spans` when given;
+/// `None` when they do not fit. Written in place: the buffers are the policy's own.
 fn join<'t, const N: usize, const S: usize>(
     items: impl Iterator<Item = &'t [u8]>,
     lowercase: bool,
-) -> Option<Prepared<N, S>> {
-    let mut joined: Vec<u8, N> = Vec::new();
-    let mut spans: Vec<Span, S> = Vec::new();
+    joined: &mut Vec<u8, N>,
+    mut spans: Option<&mut Vec<Span, S>>,
+) -> Option<()> {
+    joined.clear();
+    if let Some(spans) = spans.as_deref_mut() {
+        spans.clear();
+    }
     for item in items {
         if !joined.is_empty() {
             joined.extend_from_slice(b", ").ok()?;
@@ -741,9 +785,11 @@ fn join<'t, const N: usize, const S: usize>(
         if lowercase {
             make_lowercase(joined.get_mut(usize::from(start)..).unwrap_or(&mut []));
         }
-        spans.push((start, u16::try_from(item.len()).ok()?)).ok()?;
+        if let Some(spans) = spans.as_deref_mut() {
+            spans.push((start, u16::try_from(item.len()).ok()?)).ok()?;
+        }
     }
-    Some((joined, spans))
+    Some(())
 }
 
 #[cfg(test)]

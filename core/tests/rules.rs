@@ -1438,3 +1438,27 @@ fn policies_are_send_sync_and_own_their_data() {
     let moved = Box::new(fixed);
     assert!(moved.decide(&actual(b"GET", b"https://app.example.com")).is_allowed());
 }
+
+/// Building in place gives the settings `build` gives, and a refusal leaves settings that allow nothing.
+#[test]
+fn settings_build_into_is_build_in_place() {
+    let config = PolicyConfig {
+        credentials: true,
+        methods: Methods::List(&["GET", "PUT"]),
+        request_headers: RequestHeaders::List(&["X-B", "x-a"]),
+        exposed_headers: ExposedHeaders::List(&["etag"]),
+        max_age: Some(600),
+        ..cfg(&["https://app.example.com", "https://*.example.org"])
+    };
+    let mut storage = vec![0u8; storage_len(&config)];
+    let built = Settings::build(&config, &mut storage).unwrap();
+    let mut in_place = Settings::EMPTY;
+    let mut storage_in_place = vec![0xffu8; storage_len(&config)];
+    in_place.build_into(&config, &mut storage_in_place).unwrap();
+    assert_eq!(format!("{built:?}"), format!("{in_place:?}"));
+    assert_eq!(storage, storage_in_place);
+    // A refusal after a success: nothing of the earlier policy is left.
+    let bad = PolicyConfig { credentials: true, ..cfg(&["*"]) };
+    assert_eq!(in_place.build_into(&bad, &mut storage_in_place).map_err(|e| e.kind), Err(K::AnyOriginWithCredentials));
+    assert_eq!(format!("{in_place:?}"), format!("{:?}", Settings::EMPTY));
+}
