@@ -60,6 +60,38 @@ command -v cargo >/dev/null || { echo "test-embedded: cargo is required" >&2; ex
 rm -rf "$BUILD"
 mkdir -p "$BUILD"
 
+# --- 0. the C in docs/embedded.md is the responder's ----------------------------------------------------------
+# Every ```c block of the page is an excerpt of tests/embedded/responder.c: its lines in the file's order
+# (compared without surrounding whitespace), a line `/* ... */` marking a cut, so the page cannot drift from
+# code that is built and run below.
+step "docs/embedded.md: every C block is taken from tests/embedded/responder.c"
+if python3 - docs/embedded.md tests/embedded/responder.c <<'EXCERPT'; then
+import re, sys
+page, source = (open(p, encoding="utf-8").read() for p in sys.argv[1:3])
+lines = [l.strip() for l in source.splitlines()]
+blocks = re.findall(r"```c\n(.*?)```", page, re.S)
+if not blocks:
+    sys.exit("no ```c block")
+for block in blocks:
+    at = 0
+    pieces = [[]]
+    for line in block.splitlines():
+        if line.strip() == "/* ... */":
+            pieces.append([])
+        else:
+            pieces[-1].append(line.strip())
+    for piece in (p for p in pieces if p):
+        found = next((i for i in range(at, len(lines) - len(piece) + 1) if lines[i:i + len(piece)] == piece), None)
+        if found is None:
+            sys.exit("not in tests/embedded/responder.c (in this order):\n  " + "\n  ".join(piece))
+        at = found + len(piece)
+print(f"{len(blocks)} blocks")
+EXCERPT
+    pass "docs/embedded.md's C blocks are excerpts of tests/embedded/responder.c"
+else
+    fail "docs/embedded.md's C blocks are excerpts of tests/embedded/responder.c"
+fi
+
 # --- 1. the no_std archive ---------------------------------------------------------------------------------
 declare -A LIB
 for opt in s 3; do

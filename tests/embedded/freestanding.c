@@ -169,6 +169,37 @@ static void fail(const char *what, uint64_t got, uint64_t want) {
     } while (0)
 #define CHECK(what, cond) CHECK_EQ(what, (cond) ? 1 : 0, 1)
 
+/* --- stack depth: paint the stack below the caller, call, find the deepest byte the call changed ----------- */
+
+/* More than corsguard may ever use; Linux maps the main thread's stack on demand (8 MiB by default). */
+#define PAINT_BYTES 65536
+#define PAINT 0xCD
+static size_t deepest_init, deepest_decide;
+
+/* The x86_64 System V ABI lets a leaf function use 128 bytes below its stack pointer: paint below that. */
+static volatile uint8_t *paint_below(uintptr_t sp) {
+    volatile uint8_t *low = (volatile uint8_t *)(sp - 128 - PAINT_BYTES);
+    size_t i;
+    for (i = 0; i < PAINT_BYTES; i++) {
+        low[i] = PAINT;
+    }
+    return low;
+}
+
+static size_t depth_used(volatile uint8_t *low) {
+    size_t i = 0;
+    while (i < PAINT_BYTES && low[i] == PAINT) {
+        i++;
+    }
+    return PAINT_BYTES - i; /* bytes below the painted top (the caller's stack pointer less 128) */
+}
+
+static uintptr_t stack_pointer(void) {
+    uintptr_t sp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+    return sp;
+}
+
 /* --- static memory ----------------------------------------------------------------------------------------- */
 
 /* One policy at a time; the largest vector policy must fit (checked, and reported). */
@@ -217,7 +248,15 @@ static corsguard_result build(size_t index, const corsguard_config *config, cons
     for (i = 0; i < size; i++) {
         mem[i] = (uint8_t)(0xA5 ^ i);
     }
-    return corsguard_policy_init(config, mem, size, policy, error);
+    {
+        volatile uint8_t *low = paint_below(stack_pointer());
+        corsguard_result result = corsguard_policy_init(config, mem, size, policy, error);
+        size_t used = depth_used(low);
+        if (used > deepest_init) {
+            deepest_init = used;
+        }
+        return result;
+    }
 }
 
 static void check_policy_error(size_t index, const tv_vector *v, const corsguard_config *config) {
@@ -266,7 +305,15 @@ static void check_decision(size_t index, const tv_vector *v, const corsguard_con
     request.request_private_network = pna_lines;
     request.request_private_network_count = v->req_request_private_network.count;
 
-    CHECK_EQ("corsguard_decide", corsguard_decide(policy, &request, &decision), CORSGUARD_RESULT_OK);
+    {
+        volatile uint8_t *low = paint_below(stack_pointer());
+        corsguard_result result = corsguard_decide(policy, &request, &decision);
+        size_t used = depth_used(low);
+        if (used > deepest_decide) {
+            deepest_decide = used;
+        }
+        CHECK_EQ("corsguard_decide", result, CORSGUARD_RESULT_OK);
+    }
     CHECK_EQ("kind", corsguard_decision_kind(&decision), v->kind);
     CHECK_EQ("verdict", corsguard_decision_verdict(&decision), v->verdict);
     CHECK_EQ("reason", corsguard_decision_reason(&decision), v->reason);
@@ -356,6 +403,10 @@ int main(void) {
     put_u64(smallest_policy);
     put(" bytes, largest ");
     put_u64(largest_policy);
+    put(" bytes\nstack below the caller (deepest over the vectors, by painting): corsguard_policy_init ");
+    put_u64(deepest_init);
+    put(" bytes, corsguard_decide ");
+    put_u64(deepest_decide);
     put(" bytes\nfreestanding: ");
     put_u64(passed);
     put(" passed, ");
