@@ -619,7 +619,7 @@ void corsguard_policy_free(struct corsguard_policy *policy);
 ///
 /// Takes any number: a code this library does not know gives `"unknown code"`. Never NULL; the string is
 /// static and NUL-terminated: do not free it.
-const char *corsguard_result_str(uint32_t result);
+const char *corsguard_result_str(corsguard_result result);
 
 /// Describes a `corsguard_reason` (why a request was denied) in one line, fit for a log.
 ///

@@ -446,7 +446,7 @@ pub(crate) fn setting_text(code: u32) -> &'static CStr {
 /// Takes any number: a code this library does not know gives `"unknown code"`. Never NULL; the string is
 /// static and NUL-terminated: do not free it.
 #[no_mangle]
-pub extern "C" fn corsguard_result_str(result: u32) -> *const c_char {
+pub extern "C" fn corsguard_result_str(result: corsguard_result) -> *const c_char {
     guard_or(UNKNOWN.as_ptr(), || lookup(RESULT_TEXTS, result, c"success").as_ptr())
 }
 
