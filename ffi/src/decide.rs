@@ -176,8 +176,9 @@ unsafe fn place_lines<'a, const N: usize>(
 /// (`CORSGUARD_RESULT_TOO_MANY_LINES`, answer 400). On any error nothing is written. Any bytes are a valid
 /// request: malformed headers give a denied decision, not an error.
 ///
-/// The decision points into the policy, the request's bytes and itself: see `corsguard_decision`. No
-/// memory is allocated; the cost is linear in the request's size and bounded by the policy's caps.
+/// The decision points into the policy, the request's bytes and itself: see `corsguard_decision`. The
+/// request, its line arrays and its bytes must not overlap `*decision_out`. No memory is allocated; the cost
+/// is linear in the request's size and bounded by the policy's caps.
 ///
 /// Thread safety: any number of threads may decide with one policy at the same time, each into its own
 /// decision.
@@ -451,7 +452,8 @@ pub unsafe extern "C" fn corsguard_decision_header(
 
 /// Renders a decision's headers as `Name: value\r\n` lines, in order, into `buf` (not NUL-terminated).
 ///
-/// On success returns `CORSGUARD_RESULT_OK` and writes the number of bytes written to `*written_out`.
+/// `buf` must not overlap the decision, nor the request's bytes its values point into. On success returns `CORSGUARD_RESULT_OK` and writes the number of bytes written to
+/// `*written_out`.
 /// When `len` is too small returns `CORSGUARD_RESULT_BUFFER_TOO_SMALL`, writes the number of bytes needed
 /// to `*written_out` and leaves `buf` untouched: call with `buf` NULL and `len` 0 to learn the size first.
 ///
