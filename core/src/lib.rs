@@ -84,7 +84,7 @@ pub use pattern::{OriginPattern, PatternError, PortPattern, WildcardPattern};
 #[cfg(feature = "alloc")]
 pub use policy::OwnedPolicy;
 pub use policy::{
-    storage_len, ExposedHeaders, FixedPolicy, Methods, Policy, PolicyConfig, RequestHeaders, Settings,
+    storage_len, storage_len_for, ExposedHeaders, FixedPolicy, Methods, Policy, PolicyConfig, RequestHeaders, Settings,
     MAX_HEADER_LIST_LEN, MAX_HEADER_NAMES, MAX_MAX_AGE, MAX_METHODS, MAX_METHODS_LEN, MAX_TOKEN_LEN,
 };
 pub use reason::DenyReason;

@@ -155,7 +155,19 @@ pub(crate) type Span = (u16, u16);
 /// ```
 pub fn storage_len(config: &PolicyConfig<'_>) -> usize {
     let text = config.origins.iter().fold(0usize, |n, o| n.saturating_add(o.len()));
-    index::table_len(config.origins.len(), text)
+    storage_len_for(config.origins.len(), text)
+}
+
+/// [`storage_len`] for `origin_count` origins whose lengths add up to `origin_text_len` bytes: for callers
+/// that hold the origins as bytes rather than as a [`PolicyConfig`] (the C library sizes caller memory so).
+///
+/// ```
+/// use corsguard::{storage_len, storage_len_for, PolicyConfig};
+/// let config = PolicyConfig::new(&["https://app.example.com", "https://*.example.org"]);
+/// assert_eq!(storage_len_for(2, 23 + 21), storage_len(&config));
+/// ```
+pub const fn storage_len_for(origin_count: usize, origin_text_len: usize) -> usize {
+    index::table_len(origin_count, origin_text_len)
 }
 
 /// A validated policy, ready to [`decide`](Policy::decide). Immutable, `Send` and `Sync`: build it once at

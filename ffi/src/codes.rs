@@ -2,9 +2,9 @@
 //! the core's stable codes (0 meaning "none" where a code can be absent) and are never reused: a retired
 //! value stays here as a comment.
 //!
-//! Structs carry these codes in `uint32_t` fields rather than enum-typed ones: the layout then does not depend
-//! on how a C compiler sizes enums, Rust never has to trust an enum value read from C memory, and a code added
-//! by a newer core passes through unchanged. The enums give the codes their names.
+//! Functions and structs carry these codes as `uint32_t` rather than enum types: the layout then does not
+//! depend on how a C compiler sizes enums, Rust never has to trust an enum value read from C memory, and a code
+//! added by a newer core passes through unchanged. The enums give the codes their names.
 
 use core::ffi::{c_char, CStr};
 
@@ -12,31 +12,43 @@ use corsguard::{DenyReason, OriginError, PolicyErrorKind, Setting};
 
 use crate::boundary::guard_or;
 
-/// The outcome of a corsguard call. `CORSGUARD_RESULT_OK` is 0, so `if (result)` tests for failure.
-/// Values are never reused; `corsguard_result_str` describes each one.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum corsguard_result {
-    /// Success: the output parameters were written.
-    Ok = 0,
-    /// A pointer that must not be NULL was NULL. Nothing was written.
-    NullArgument = 1,
-    /// A (pointer, length) pair is invalid: NULL or misaligned with a non-zero length, or a length above
-    /// `PTRDIFF_MAX`. Nothing was written.
-    InvalidSlice = 2,
-    /// A request header was given on more than `CORSGUARD_MAX_HEADER_LINES` lines. Nothing was written;
-    /// answer such a request with 400 Bad Request.
-    TooManyLines = 3,
-    /// The policy was refused; the `corsguard_policy_error` says which setting, entry and rule.
-    PolicyInvalid = 4,
-    /// The caller's buffer is too small; the size needed was written instead.
-    BufferTooSmall = 5,
-    /// A `corsguard_decision` passed in was not one `corsguard_decide` wrote (its header count is too large).
-    InvalidDecision = 6,
-    /// corsguard panicked (a bug: please report it). The panic was caught; nothing was written, and the
-    /// objects passed in are unchanged and may still be used and freed.
-    Panic = 7,
-}
+/// The outcome of a corsguard call: one of the `CORSGUARD_RESULT_*` values. `CORSGUARD_RESULT_OK` is 0, so
+/// `if (result)` tests for failure. A 32-bit number, not an enum, so that its size never depends on the
+/// compiler and a value added later passes through unchanged. Values are never reused;
+/// `corsguard_result_str` describes each one.
+pub type corsguard_result = u32;
+
+/// Success: the output parameters were written.
+pub const CORSGUARD_RESULT_OK: corsguard_result = 0;
+/// A pointer that must not be NULL was NULL. Nothing was written.
+pub const CORSGUARD_RESULT_NULL_ARGUMENT: corsguard_result = 1;
+/// A (pointer, length) pair is invalid: NULL or misaligned with a non-zero length, a length above
+/// `PTRDIFF_MAX`, or lengths that add up past what memory can hold. Nothing was written.
+pub const CORSGUARD_RESULT_INVALID_SLICE: corsguard_result = 2;
+/// `Access-Control-Request-Headers` was given on more than `CORSGUARD_MAX_HEADER_LINES` lines. Nothing was
+/// written; answer such a request with 400 Bad Request.
+pub const CORSGUARD_RESULT_TOO_MANY_LINES: corsguard_result = 3;
+/// The policy was refused; the `corsguard_policy_error` says which setting, entry and rule.
+pub const CORSGUARD_RESULT_POLICY_INVALID: corsguard_result = 4;
+/// The caller's buffer or memory is too small; where the function says so, the size needed was written.
+pub const CORSGUARD_RESULT_BUFFER_TOO_SMALL: corsguard_result = 5;
+/// A `corsguard_decision` passed in is not one `corsguard_decide` wrote at that address (never written, a
+/// failed call, or a copy). Nothing was written.
+pub const CORSGUARD_RESULT_INVALID_DECISION: corsguard_result = 6;
+/// corsguard panicked (a bug: please report it). The standard build catches the panic: nothing was written,
+/// and the objects passed in are unchanged and may still be used and freed. A build without the standard
+/// library has no panic boundary and stops instead of returning this.
+pub const CORSGUARD_RESULT_PANIC: corsguard_result = 7;
+/// A struct pointer is not aligned as its type needs (as a C compiler places that type), or a policy
+/// pointer is not aligned as a policy is. Nothing was written.
+pub const CORSGUARD_RESULT_MISALIGNED: corsguard_result = 8;
+/// A policy pointer that `corsguard_policy_init` (or the builder) did not initialise at that address: never
+/// initialised, a failed init, overwritten, or copied elsewhere. Nothing was written.
+pub const CORSGUARD_RESULT_INVALID_POLICY: corsguard_result = 9;
+/// An argument is outside what this library knows: a `*_mode` of a `corsguard_config` that is not one of
+/// the `CORSGUARD_LIST_*` values, or a header index at or past the decision's header count. Nothing was
+/// written.
+pub const CORSGUARD_RESULT_OUT_OF_RANGE: corsguard_result = 10;
 
 /// What kind of request `corsguard_decide` saw (the `kind` field of `corsguard_decision`).
 #[repr(C)]
@@ -54,14 +66,13 @@ pub enum corsguard_kind {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum corsguard_verdict {
-    /// Allowed (for `RequestKind::NotCors`: nothing to decide, the application answers as usual).
+    /// Allowed (for a request that is not CORS: nothing to decide, the application answers as usual).
     Allowed = 0,
-    /// Denied: no CORS headers are sent (only `Vary`); see the `DenyReason`.
+    /// Denied: no CORS headers are sent (only `Vary`); the decision's reason says why.
     Denied = 1,
 }
 
-/// Why a request was denied (the `reason` field of `corsguard_decision`); 0 when it was not.
-/// The core's stable `DenyReason` codes.
+/// Why a request was denied (`corsguard_decision_reason`); 0 when it was not. Stable codes, never reused.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum corsguard_reason {
@@ -99,8 +110,8 @@ pub enum corsguard_reason {
     PrivateNetworkNotAllowed = 15,
 }
 
-/// Why bytes are not a serialized origin (the `origin_error` fields); 0 when there is no such error.
-/// The core's stable `OriginError` codes.
+/// Why bytes are not a serialized origin (`corsguard_decision_origin_error`, and the `origin_error` field
+/// of `corsguard_policy_error`); 0 when there is no such error. Stable codes, never reused.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum corsguard_origin_error {
@@ -146,8 +157,7 @@ pub enum corsguard_origin_error {
     DefaultPort = 19,
 }
 
-/// Why a policy was refused (the `kind` field of `corsguard_policy_error`). The core's stable
-/// `PolicyErrorKind` codes.
+/// Why a policy was refused (the `kind` field of `corsguard_policy_error`). Stable codes, never reused.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum corsguard_policy_error_kind {
@@ -155,7 +165,7 @@ pub enum corsguard_policy_error_kind {
     None = 0,
     /// The origin list is empty.
     NoOrigins = 1,
-    /// An origin is not a serialized origin; see `PolicyError::origin_error`.
+    /// An origin is not a serialized origin; the error's `origin_error` says what is wrong.
     OriginMalformed = 2,
     /// `null` is listed.
     NullOrigin = 3,
@@ -207,43 +217,44 @@ pub enum corsguard_policy_error_kind {
     ListTooLong = 26,
     /// More entries than a list can hold.
     TooManyEntries = 27,
-    /// Fewer index slots than the origins need (never from the C API, which sizes the index itself).
-    IndexTooSmall = 28,
+    /// The memory a policy is built into is smaller than its origin list needs (never from
+    /// `corsguard_policy_init`, which checks the memory's size first: `CORSGUARD_RESULT_BUFFER_TOO_SMALL`).
+    StorageTooSmall = 28,
     /// An origin longer than the `max_origin_len` cap, so it could never match.
     OriginLongerThanCap = 29,
 }
 
-/// The setting a policy error is about (the `setting` field of `corsguard_policy_error`). The core's
-/// stable `Setting` codes.
+/// The setting a policy error is about (the `setting` field of `corsguard_policy_error`). Stable codes,
+/// never reused.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum corsguard_setting {
     /// No setting.
     None = 0,
-    /// The origins (`corsguard_policy_builder_add_origin`).
+    /// The origins (`origins` in `corsguard_config`).
     Origins = 1,
-    /// Credentials (`corsguard_policy_builder_set_credentials`).
+    /// Credentials (`credentials`).
     Credentials = 2,
-    /// The methods (`corsguard_policy_builder_set_methods`, `..._set_methods_any`).
+    /// The methods (`methods_mode`, `methods`).
     Methods = 3,
-    /// The request headers (`corsguard_policy_builder_set_request_headers`, `..._any`).
+    /// The request headers (`request_headers_mode`, `request_headers`).
     RequestHeaders = 4,
-    /// The exposed headers (`corsguard_policy_builder_set_exposed_headers`, `..._any`).
+    /// The exposed headers (`exposed_headers_mode`, `exposed_headers`).
     ExposedHeaders = 5,
-    /// Max-age (`corsguard_policy_builder_set_max_age`).
+    /// Max-age (`max_age`).
     MaxAge = 6,
-    /// The allowed-preflight status (`corsguard_policy_builder_set_preflight_statuses`).
+    /// The allowed-preflight status (`preflight_success_status`).
     PreflightSuccessStatus = 7,
-    /// The denied-preflight status (`corsguard_policy_builder_set_preflight_statuses`).
+    /// The denied-preflight status (`preflight_failure_status`).
     PreflightFailureStatus = 8,
-    /// The `max_origin_len` cap (`corsguard_policy_builder_set_caps`).
+    /// The `max_origin_len` cap.
     MaxOriginLen = 9,
-    /// The `max_request_headers_len` cap (`corsguard_policy_builder_set_caps`).
+    /// The `max_request_headers_len` cap.
     MaxRequestHeadersLen = 10,
-    /// The `max_request_headers_count` cap (`corsguard_policy_builder_set_caps`).
+    /// The `max_request_headers_count` cap.
     MaxRequestHeadersCount = 11,
-    /// The origin index (never from the C API, which sizes the index itself).
-    Index = 12,
+    /// The memory the policy is built into.
+    Storage = 12,
 }
 
 /// A `&'static CStr` holding the `&'static str` constant expression `$text` plus a NUL, built at compile time
@@ -365,7 +376,7 @@ pub(crate) static POLICY_ERROR_TEXTS: &[(u32, &CStr)] = texts!(
         CapOutOfRange,
         ListTooLong,
         TooManyEntries,
-        IndexTooSmall,
+        StorageTooSmall,
         OriginLongerThanCap,
     ]
 );
@@ -386,24 +397,27 @@ pub(crate) static SETTING_TEXTS: &[(u32, &CStr)] = texts!(
         MaxOriginLen,
         MaxRequestHeadersLen,
         MaxRequestHeadersCount,
-        Index,
+        Storage,
     ]
 );
 
 pub(crate) static RESULT_TEXTS: &[(u32, &CStr)] = &[
-    (corsguard_result::NullArgument as u32, c"a required pointer argument was NULL"),
+    (CORSGUARD_RESULT_NULL_ARGUMENT, c"a required pointer argument was NULL"),
     (
-        corsguard_result::InvalidSlice as u32,
+        CORSGUARD_RESULT_INVALID_SLICE,
         c"a (pointer, length) argument is invalid: NULL or misaligned with a non-zero length, or longer than PTRDIFF_MAX",
     ),
     (
-        corsguard_result::TooManyLines as u32,
-        c"a request header arrived on more lines than CORSGUARD_MAX_HEADER_LINES: answer 400 Bad Request",
+        CORSGUARD_RESULT_TOO_MANY_LINES,
+        c"Access-Control-Request-Headers arrived on more lines than CORSGUARD_MAX_HEADER_LINES: answer 400 Bad Request",
     ),
-    (corsguard_result::PolicyInvalid as u32, c"the policy was refused: see the corsguard_policy_error"),
-    (corsguard_result::BufferTooSmall as u32, c"the buffer is too small: the needed size was written"),
-    (corsguard_result::InvalidDecision as u32, c"the decision was not written by corsguard_decide"),
-    (corsguard_result::Panic as u32, c"corsguard panicked (a bug: please report it); the panic was caught"),
+    (CORSGUARD_RESULT_POLICY_INVALID, c"the policy was refused: see the corsguard_policy_error"),
+    (CORSGUARD_RESULT_BUFFER_TOO_SMALL, c"the buffer or memory is too small"),
+    (CORSGUARD_RESULT_INVALID_DECISION, c"the decision was not written by corsguard_decide at this address"),
+    (CORSGUARD_RESULT_PANIC, c"corsguard panicked (a bug: please report it); the panic was caught"),
+    (CORSGUARD_RESULT_MISALIGNED, c"a memory block or struct pointer is not aligned as its type needs"),
+    (CORSGUARD_RESULT_INVALID_POLICY, c"the policy pointer is not a policy corsguard initialised at this address"),
+    (CORSGUARD_RESULT_OUT_OF_RANGE, c"an argument is outside what this library knows (a config mode, a header index)"),
 ];
 
 const UNKNOWN: &CStr = c"unknown code";
@@ -432,7 +446,7 @@ pub(crate) fn setting_text(code: u32) -> &'static CStr {
 /// Takes any number: a code this library does not know gives `"unknown code"`. Never NULL; the string is
 /// static and NUL-terminated: do not free it.
 #[no_mangle]
-pub extern "C" fn corsguard_result_str(result: u32) -> *const c_char {
+pub extern "C" fn corsguard_result_str(result: corsguard_result) -> *const c_char {
     guard_or(UNKNOWN.as_ptr(), || lookup(RESULT_TEXTS, result, c"success").as_ptr())
 }
 
@@ -469,10 +483,4 @@ pub extern "C" fn corsguard_policy_error_kind_str(kind: u32) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn corsguard_setting_str(setting: u32) -> *const c_char {
     guard_or(UNKNOWN.as_ptr(), || setting_text(setting).as_ptr())
-}
-
-#[cfg(test)]
-pub(crate) mod tables {
-    //! The tables, for the unit tests to compare with the core.
-    pub(crate) use super::{ORIGIN_ERROR_TEXTS, POLICY_ERROR_TEXTS, REASON_TEXTS, RESULT_TEXTS, SETTING_TEXTS};
 }

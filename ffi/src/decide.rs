@@ -1,29 +1,44 @@
-//! Deciding from C: a request of borrowed byte slices in, a plain decision struct out whose header values
-//! borrow from the policy and the request, and the rendering of those headers into a caller's buffer.
+//! Deciding from C: a request of borrowed byte slices in, the core's decision written in place into an
+//! opaque `corsguard_decision` the caller provides, the accessors that read it, and the rendering of its
+//! headers into a caller's buffer. Nothing is copied but the few line views the core reads.
 
-use corsguard::{names, Decision, Request, MAX_RESPONSE_HEADERS};
+use core::mem::{align_of, size_of, MaybeUninit};
+use core::ptr;
 
-use crate::boundary::guard;
-use crate::codes::{c_text, corsguard_result};
-use crate::policy::corsguard_policy;
-use crate::slice::{array, bytes, corsguard_slice};
+use corsguard::{names, Decision, Header, Policy, Request, MAX_RESPONSE_HEADERS};
 
-/// The most headers one decision carries: the length of `corsguard_decision.headers`.
+use crate::boundary::{guard, guard_or};
+use crate::codes::{
+    c_text, corsguard_result, CORSGUARD_RESULT_BUFFER_TOO_SMALL, CORSGUARD_RESULT_INVALID_DECISION,
+    CORSGUARD_RESULT_INVALID_SLICE, CORSGUARD_RESULT_MISALIGNED, CORSGUARD_RESULT_NULL_ARGUMENT, CORSGUARD_RESULT_OK,
+    CORSGUARD_RESULT_OUT_OF_RANGE, CORSGUARD_RESULT_TOO_MANY_LINES,
+};
+use crate::policy::{corsguard_policy, policy_at};
+use crate::slice::corsguard_slice;
+
+/// The most headers one decision carries.
 pub const CORSGUARD_MAX_HEADERS: usize = 15;
 
-/// The most lines `corsguard_decide` accepts for any one request header (Origin, ACRM, ACRH, ACRPN); a
-/// request with more gets `CORSGUARD_RESULT_TOO_MANY_LINES`.
-pub const CORSGUARD_MAX_HEADER_LINES: usize = 64;
+/// The most lines `corsguard_decide` accepts for `Access-Control-Request-Headers`; a request with more
+/// gets `CORSGUARD_RESULT_TOO_MANY_LINES`. The other headers may have any number of lines.
+pub const CORSGUARD_MAX_HEADER_LINES: usize = 32;
+
+/// The size of `corsguard_decision` in 64-bit words. It may grow only in a major version.
+pub const CORSGUARD_DECISION_WORDS: usize = 112;
 
 const _: () = assert!(CORSGUARD_MAX_HEADERS == MAX_RESPONSE_HEADERS);
 
 /// The CORS-relevant parts of one HTTP request, as the byte slices the caller's HTTP parser produced: the
-/// bytes are read only during `corsguard_decide`, except that header values in the decision may point into
-/// them (see `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated.
+/// bytes are read during `corsguard_decide`, and header values in the decision may point into them (see
+/// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its line arrays
+/// are only read during the call.
 ///
 /// Each header is given as every line it arrived on, in order: an array of `count` slices, NULL allowed
-/// when `count` is 0 (the header is absent), at most `CORSGUARD_MAX_HEADER_LINES` lines. Values may keep
-/// their surrounding spaces and tabs; corsguard trims them.
+/// when `count` is 0 (the header is absent). Only the first two lines of `Origin`,
+/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are read (a second line
+/// already makes the request malformed); `Access-Control-Request-Headers` may have at most
+/// `CORSGUARD_MAX_HEADER_LINES` lines. Values may keep their surrounding spaces and tabs; corsguard trims
+/// them.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct corsguard_request {
@@ -53,40 +68,284 @@ pub struct corsguard_request {
 pub struct corsguard_header {
     /// The name, e.g. `Access-Control-Allow-Origin`: static, and also NUL-terminated one byte past `len`.
     pub name: corsguard_slice,
-    /// The value: visible ASCII, spaces and tabs only, not NUL-terminated. It points into the policy, into
-    /// the request's bytes (an allowed origin is reflected byte for byte), or into static memory.
+    /// The value: visible ASCII, spaces and tabs only (never CR, LF or NUL), not NUL-terminated. It points
+    /// into the policy, into the request's bytes (an allowed origin is reflected byte for byte), into the
+    /// decision, or into static memory.
     pub value: corsguard_slice,
 }
 
-/// The outcome of `corsguard_decide`, written whole on success.
+/// The outcome of `corsguard_decide`, written in place into memory the caller provides (usually the
+/// stack): opaque, read it only through the `corsguard_decision_*` accessors.
 ///
-/// Lifetime: header values borrow from the policy and from the request's bytes (not from the
-/// `corsguard_request` struct itself, nor its line arrays). They stay valid while the policy is not freed
-/// and those bytes are neither freed nor changed; copy them (`corsguard_decision_write_headers`) to keep
-/// them longer. The struct itself owns nothing and needs no freeing.
+/// It points into the policy, the request's bytes and itself, so it stays valid while the policy is
+/// valid, those bytes are neither freed nor changed, and the decision itself is not moved: read it where
+/// `corsguard_decide` wrote it, and never copy it (a copy reads as no decision). Copy header values out
+/// (`corsguard_decision_headers`, `corsguard_decision_write_headers`) to keep them longer. It owns nothing
+/// and needs no freeing.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct corsguard_decision {
-    /// Not CORS, actual or preflight: a `corsguard_kind`.
-    pub kind: u32,
-    /// Allowed or denied: a `corsguard_verdict`. A request that is not CORS is allowed (nothing to decide).
-    pub verdict: u32,
-    /// Why it was denied: a `corsguard_reason`, 0 when allowed.
-    pub reason: u32,
-    /// For `CORSGUARD_REASON_ORIGIN_MALFORMED`, what is wrong with the `Origin`: a `corsguard_origin_error`;
-    /// otherwise 0.
-    pub origin_error: u32,
-    /// The status to answer a preflight with (2xx when allowed, the policy's failure status when denied); 0
-    /// for other requests, whose status the application chooses.
-    pub status: u16,
-    /// Whether the host must answer now with `status`, `headers` and an empty body instead of passing the
-    /// request to the application: true exactly for preflights.
-    pub answer_now: bool,
-    /// How many entries of `headers` are set, in emission order: ACAO, ACAC, ACAM, ACAH (one or more), ACMA,
-    /// ACAPN, ACEH, Vary. Append them to the response; append to the host's own `Vary`, never replace it.
-    pub header_count: usize,
-    /// The headers; entries from `header_count` on are zeroed.
-    pub headers: [corsguard_header; CORSGUARD_MAX_HEADERS],
+    /// Not to be read or written: its layout is private and changes between versions.
+    pub opaque: [u64; CORSGUARD_DECISION_WORDS],
+}
+
+/// The private layout of a `corsguard_decision`: the core's decision, and the line views of the request
+/// it was made from, which the decision may point into (echoed `Access-Control-Request-Headers` lines).
+#[repr(C)]
+struct Cell<'a> {
+    /// [`DECISION_MAGIC`] xor the cell's address: never written, a failed call, or a copy fails.
+    magic: u64,
+    decision: MaybeUninit<Decision<'a>>,
+    origin: [MaybeUninit<&'a [u8]>; 2],
+    request_method: [MaybeUninit<&'a [u8]>; 2],
+    request_private_network: [MaybeUninit<&'a [u8]>; 2],
+    request_headers: [MaybeUninit<&'a [u8]>; CORSGUARD_MAX_HEADER_LINES],
+}
+
+const DECISION_MAGIC: u64 = 0x6373_6764_6563_6964; // "csgdecid"
+const _: () = assert!(size_of::<Cell<'static>>() <= size_of::<corsguard_decision>());
+const _: () = assert!(align_of::<Cell<'static>>() <= align_of::<corsguard_decision>());
+// Headroom, so the private layout can grow within a major version.
+const HEADROOM_WORDS: usize = 8;
+const _: () = assert!(size_of::<Cell<'static>>().div_ceil(8) + HEADROOM_WORDS <= CORSGUARD_DECISION_WORDS);
+
+/// Whether a slice is not valid: NULL with a non-zero length, or longer than `PTRDIFF_MAX`.
+#[inline(always)]
+fn invalid_slice(s: corsguard_slice) -> bool {
+    s.len > isize::MAX as usize || (s.ptr.is_null() && s.len != 0)
+}
+
+/// Views a slice that [`invalid_slice`] accepted.
+///
+/// # Safety
+/// `s` passed [`invalid_slice`], and its bytes are readable for `'a`.
+#[inline(always)]
+unsafe fn view<'a>(s: corsguard_slice) -> &'a [u8] {
+    let ptr = if s.ptr.is_null() { ptr::NonNull::<u8>::dangling().as_ptr().cast_const() } else { s.ptr };
+    // SAFETY: non-NULL, and the caller's contract covers the rest (a dangling pointer only with length 0).
+    unsafe { core::slice::from_raw_parts(ptr, s.len) }
+}
+
+/// Whether the `count` lines at `lines` are not a readable array, or one of the lines the core reads is an
+/// invalid slice: the first `read` of them (2 for the headers the core tells apart as none, one or more
+/// than one; all of them for `Access-Control-Request-Headers`).
+///
+/// # Safety
+/// Unless the array is refused, `count` slices are readable at `lines`.
+#[inline(always)]
+unsafe fn invalid_lines(lines: *const corsguard_slice, count: usize, read: usize) -> bool {
+    if count == 0 {
+        return false;
+    }
+    if lines.is_null() || !lines.is_aligned() || count > isize::MAX as usize / size_of::<corsguard_slice>() {
+        return true;
+    }
+    // SAFETY: `count` readable slices at `lines` (the caller's contract); only the first `read` are read.
+    unsafe { core::slice::from_raw_parts(lines, count.min(read)) }.iter().any(|&line| invalid_slice(line))
+}
+
+/// Writes views of the first `count.min(N)` lines into the places at `dst` and returns them as a slice.
+///
+/// # Safety
+/// The lines passed [`invalid_lines`] (with `read` at least `N`) and are readable for `'a`; `dst` has `N`
+/// writable places that stay valid and unchanged for `'a`.
+#[inline(always)]
+unsafe fn place_lines<'a, const N: usize>(
+    lines: *const corsguard_slice,
+    count: usize,
+    dst: *mut [MaybeUninit<&'a [u8]>; N],
+) -> &'a [&'a [u8]] {
+    let dst = dst.cast::<&'a [u8]>();
+    let n = count.min(N);
+    // SAFETY: the caller's contract; the places written are the ones returned.
+    unsafe {
+        for i in 0..n {
+            dst.add(i).write(view(*lines.add(i)));
+        }
+        core::slice::from_raw_parts(dst, n)
+    }
+}
+
+/// Decides one request against a policy and writes the decision in place to `*decision_out`.
+///
+/// `policy` must be a policy from `corsguard_policy_init` or `corsguard_policy_builder_build`
+/// (`CORSGUARD_RESULT_INVALID_POLICY` otherwise, as far as that can be told); `policy`, `request` and
+/// `decision_out` must not be NULL (`CORSGUARD_RESULT_NULL_ARGUMENT`) and must be aligned
+/// (`CORSGUARD_RESULT_MISALIGNED`). Every slice read is checked (`CORSGUARD_RESULT_INVALID_SLICE`), and
+/// `Access-Control-Request-Headers` may have at most `CORSGUARD_MAX_HEADER_LINES` lines
+/// (`CORSGUARD_RESULT_TOO_MANY_LINES`, answer 400). On any error nothing is written. Any bytes are a valid
+/// request: malformed headers give a denied decision, not an error.
+///
+/// The decision points into the policy, the request's bytes and itself: see `corsguard_decision`. The
+/// request, its line arrays and its bytes must not overlap `*decision_out`. No memory is allocated; the cost
+/// is linear in the request's size and bounded by the policy's caps.
+///
+/// Thread safety: any number of threads may decide with one policy at the same time, each into its own
+/// decision.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decide(
+    policy: *const corsguard_policy,
+    request: *const corsguard_request,
+    decision_out: *mut corsguard_decision,
+) -> corsguard_result {
+    // SAFETY: the caller's contract, as documented above.
+    guard(|| unsafe { decide_into(policy, request, decision_out) })
+}
+
+/// The body of [`corsguard_decide`].
+///
+/// # Safety
+/// As documented on [`corsguard_decide`].
+#[inline(always)]
+unsafe fn decide_into(
+    policy: *const corsguard_policy,
+    request: *const corsguard_request,
+    decision_out: *mut corsguard_decision,
+) -> corsguard_result {
+    if request.is_null() || decision_out.is_null() {
+        return CORSGUARD_RESULT_NULL_ARGUMENT;
+    }
+    // SAFETY: the caller gives a policy that stays valid while the decision is read.
+    let policy = match unsafe { policy_at(policy) } {
+        Ok(policy) => policy,
+        Err(code) => return code,
+    };
+    if !request.is_aligned() || !decision_out.is_aligned() {
+        return CORSGUARD_RESULT_MISALIGNED;
+    }
+    // SAFETY: non-NULL, aligned; the caller provides a readable request, whose every slice and array is
+    // checked before it is read.
+    unsafe {
+        let r = &*request;
+        if r.request_headers_count > CORSGUARD_MAX_HEADER_LINES {
+            return CORSGUARD_RESULT_TOO_MANY_LINES;
+        }
+        if invalid_slice(r.method)
+            || invalid_lines(r.origin, r.origin_count, 2)
+            || invalid_lines(r.request_method, r.request_method_count, 2)
+            || invalid_lines(r.request_private_network, r.request_private_network_count, 2)
+            || invalid_lines(r.request_headers, r.request_headers_count, CORSGUARD_MAX_HEADER_LINES)
+        {
+            return CORSGUARD_RESULT_INVALID_SLICE;
+        }
+        // Every check passed: from here on the decision is written.
+        decide_in_place(policy, r, decision_out.cast::<Cell<'_>>())
+    }
+}
+
+/// Writes the line views into the cell, decides, and writes the decision and its magic. Out of line, so
+/// that the core's decision is compiled much as it is when Rust calls it directly: inlined after the checks,
+/// it shares their registers and inlining budget and comes out slower (callgrind: about 100 instructions
+/// more per call).
+///
+/// # Safety
+/// Every slice and array of `r` passed the checks of [`decide_into`]; `cell` is a writable, aligned
+/// decision; the policy, the request's bytes and the cell stay valid while the decision is read.
+#[inline(never)]
+unsafe fn decide_in_place<'a>(
+    policy: &'a Policy<[u8]>,
+    r: &corsguard_request,
+    cell: *mut Cell<'a>,
+) -> corsguard_result {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let request = Request {
+            method: view(r.method),
+            origin: place_lines(r.origin, r.origin_count, ptr::addr_of_mut!((*cell).origin)),
+            request_method: place_lines(
+                r.request_method,
+                r.request_method_count,
+                ptr::addr_of_mut!((*cell).request_method),
+            ),
+            request_headers: place_lines(
+                r.request_headers,
+                r.request_headers_count,
+                ptr::addr_of_mut!((*cell).request_headers),
+            ),
+            request_private_network: place_lines(
+                r.request_private_network,
+                r.request_private_network_count,
+                ptr::addr_of_mut!((*cell).request_private_network),
+            ),
+        };
+        ptr::addr_of_mut!((*cell).decision).cast::<Decision<'a>>().write(policy.decide(&request));
+        ptr::addr_of_mut!((*cell).magic).write(DECISION_MAGIC ^ cell.addr() as u64);
+    }
+    // Returned from here, so that the call above is a tail call.
+    CORSGUARD_RESULT_OK
+}
+
+/// The core's decision in the cell at `decision`, if `corsguard_decide` wrote one there.
+///
+/// # Safety
+/// `decision` is NULL or points to a readable `corsguard_decision` whose policy and request bytes, if it
+/// holds a decision, are still valid.
+#[inline(always)]
+unsafe fn decision_at<'a>(decision: *const corsguard_decision) -> Option<&'a Decision<'a>> {
+    if decision.is_null() || !decision.is_aligned() {
+        return None;
+    }
+    let cell = decision.cast::<Cell<'a>>();
+    // SAFETY: non-NULL, aligned and readable (the caller's contract); the decision is initialised when
+    // the magic for this address is there, since `corsguard_decide` writes the magic last.
+    unsafe {
+        if ptr::addr_of!((*cell).magic).read() != DECISION_MAGIC ^ cell.addr() as u64 {
+            return None;
+        }
+        Some((*ptr::addr_of!((*cell).decision)).assume_init_ref())
+    }
+}
+
+/// What kind of request was decided: a `corsguard_kind`. NULL, or memory that holds no decision, gives
+/// `CORSGUARD_KIND_NOT_CORS`.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_kind(decision: *const corsguard_decision) -> u32 {
+    // SAFETY (every accessor): the caller gives NULL or a readable decision, as `decision_at` needs.
+    guard_or(0, || unsafe { decision_at(decision) }.map_or(0, |d| d.kind() as u32))
+}
+
+/// Whether the request is allowed: a `corsguard_verdict`. NULL, or memory that holds no decision, gives
+/// `CORSGUARD_VERDICT_DENIED`.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_verdict(decision: *const corsguard_decision) -> u32 {
+    guard_or(1, || unsafe { decision_at(decision) }.map_or(1, |d| d.verdict() as u32))
+}
+
+/// Why the request was denied: a `corsguard_reason`, 0 when it was allowed. NULL, or memory that holds no
+/// decision, gives 0.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_reason(decision: *const corsguard_decision) -> u32 {
+    guard_or(0, || unsafe { decision_at(decision) }.and_then(|d| d.reason()).map_or(0, |r| r.code()))
+}
+
+/// For `CORSGUARD_REASON_ORIGIN_MALFORMED`, what is wrong with the `Origin`: a `corsguard_origin_error`;
+/// otherwise 0. NULL, or memory that holds no decision, gives 0.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_origin_error(decision: *const corsguard_decision) -> u32 {
+    guard_or(0, || unsafe { decision_at(decision) }.and_then(|d| d.origin_error()).map_or(0, |e| e.code()))
+}
+
+/// The status to answer a preflight with (2xx when allowed, the policy's failure status when denied); 0
+/// for other requests, whose status the application chooses. NULL, or memory that holds no decision,
+/// gives 0.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_status(decision: *const corsguard_decision) -> u16 {
+    guard_or(0, || unsafe { decision_at(decision) }.and_then(|d| d.status()).unwrap_or(0))
+}
+
+/// Whether the host must answer now, with the status, the headers and an empty body, instead of passing
+/// the request to the application: true exactly for preflights. NULL, or memory that holds no decision,
+/// gives false.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_answer_now(decision: *const corsguard_decision) -> bool {
+    guard_or(false, || unsafe { decision_at(decision) }.is_some_and(|d| d.answer_now()))
+}
+
+/// How many headers to add to the response, at most `CORSGUARD_MAX_HEADERS`. NULL, or memory that holds
+/// no decision, gives 0.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_header_count(decision: *const corsguard_decision) -> usize {
+    guard_or(0, || unsafe { decision_at(decision) }.map_or(0, |d| d.headers().len()))
 }
 
 /// The header name as a static slice whose byte after the end is NUL.
@@ -106,175 +365,140 @@ fn c_name(name: &'static str) -> corsguard_slice {
     corsguard_slice::of(c.to_bytes())
 }
 
-impl corsguard_decision {
-    fn from_core(decision: &Decision<'_>) -> Self {
-        let empty = corsguard_header { name: corsguard_slice::EMPTY, value: corsguard_slice::EMPTY };
-        let mut headers = [empty; CORSGUARD_MAX_HEADERS];
-        let mut header_count = 0;
-        for (slot, header) in headers.iter_mut().zip(decision.headers().iter()) {
-            *slot = corsguard_header { name: c_name(header.name), value: corsguard_slice::of(header.value) };
-            header_count += 1;
-        }
-        corsguard_decision {
-            kind: decision.kind() as u32,
-            verdict: decision.verdict() as u32,
-            reason: decision.reason().map_or(0, |r| r.code()),
-            origin_error: decision.origin_error().map_or(0, |e| e.code()),
-            status: decision.status().unwrap_or(0),
-            answer_now: decision.answer_now(),
-            header_count,
-            headers,
-        }
-    }
+fn c_header(header: Header<'_>) -> corsguard_header {
+    corsguard_header { name: c_name(header.name), value: corsguard_slice::of(header.value) }
 }
 
-/// Views the lines of one request header.
+/// Copies every header of a decision, in emission order (ACAO, ACAC, ACAM, ACAH (one or more), ACMA,
+/// ACAPN, ACEH, Vary), into `out`, an array of `capacity` entries, and writes their number to
+/// `*count_out`. Add them to the response; append to the host's own `Vary`, never replace it.
 ///
-/// # Safety
-/// As for [`array`] and [`bytes`]: `count` readable slices at `lines`, each readable for `'a`.
-unsafe fn lines<'a, 'b>(
-    lines: *const corsguard_slice,
-    count: usize,
-    out: &'b mut [&'a [u8]; CORSGUARD_MAX_HEADER_LINES],
-) -> Result<&'b [&'a [u8]], corsguard_result> {
-    if count > CORSGUARD_MAX_HEADER_LINES {
-        return Err(corsguard_result::TooManyLines);
-    }
-    // SAFETY: forwarded to the caller.
-    let slices = unsafe { array(lines, count) }?;
-    for (slot, &line) in out.iter_mut().zip(slices) {
-        // SAFETY: forwarded to the caller.
-        *slot = unsafe { bytes(line) }?;
-    }
-    Ok(&out[..count])
-}
-
-/// Views a C request as the core's request, with the line arrays in `line_views`.
-///
-/// # Safety
-/// Every slice and line array in `request` is readable for `'a`.
-unsafe fn request_view<'a>(
-    request: &corsguard_request,
-    line_views: &'a mut [[&'a [u8]; CORSGUARD_MAX_HEADER_LINES]; 4],
-) -> Result<Request<'a>, corsguard_result> {
-    let [origin, request_method, request_headers, request_private_network] = line_views;
-    // SAFETY: forwarded to the caller.
-    unsafe {
-        Ok(Request {
-            method: bytes(request.method)?,
-            origin: lines(request.origin, request.origin_count, origin)?,
-            request_method: lines(request.request_method, request.request_method_count, request_method)?,
-            request_headers: lines(request.request_headers, request.request_headers_count, request_headers)?,
-            request_private_network: lines(
-                request.request_private_network,
-                request.request_private_network_count,
-                request_private_network,
-            )?,
-        })
-    }
-}
-
-/// Decides one request against a policy and writes the decision to `*decision_out`.
-///
-/// `policy`, `request` and `decision_out` must not be NULL (`CORSGUARD_RESULT_NULL_ARGUMENT`). Every slice
-/// in the request is checked (`CORSGUARD_RESULT_INVALID_SLICE`) and every header may have at most
-/// `CORSGUARD_MAX_HEADER_LINES` lines (`CORSGUARD_RESULT_TOO_MANY_LINES`); on any error nothing is written.
-/// Any bytes are a valid request: malformed headers give a denied decision, not an error.
-///
-/// The decision's header values borrow from the policy and the request's bytes: see `corsguard_decision`.
-/// No memory is allocated; the cost is linear in the request's size and bounded by the policy's caps.
-///
-/// Thread safety: any number of threads may decide with one policy at the same time.
+/// The values still point where the decision's do (see `corsguard_header`). Fails with
+/// `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL `decision` or `count_out`), `CORSGUARD_RESULT_INVALID_DECISION`
+/// (memory that holds no decision), `CORSGUARD_RESULT_MISALIGNED` (`out` or `count_out` not aligned),
+/// `CORSGUARD_RESULT_INVALID_SLICE` (NULL `out` with a non-zero `capacity`), or
+/// `CORSGUARD_RESULT_BUFFER_TOO_SMALL`, which writes the number needed to `*count_out` and leaves `out`
+/// untouched (`CORSGUARD_MAX_HEADERS` entries always suffice).
 #[no_mangle]
-pub unsafe extern "C" fn corsguard_decide(
-    policy: *const corsguard_policy,
-    request: *const corsguard_request,
-    decision_out: *mut corsguard_decision,
+pub unsafe extern "C" fn corsguard_decision_headers(
+    decision: *const corsguard_decision,
+    out: *mut corsguard_header,
+    capacity: usize,
+    count_out: *mut usize,
 ) -> corsguard_result {
     guard(|| {
-        // SAFETY: the caller gives NULL or pointers to a live policy and a readable request.
-        let (Some(policy), Some(request)) = (unsafe { policy.as_ref() }, unsafe { request.as_ref() }) else {
-            return corsguard_result::NullArgument;
-        };
-        if decision_out.is_null() {
-            return corsguard_result::NullArgument;
+        if decision.is_null() || count_out.is_null() {
+            return CORSGUARD_RESULT_NULL_ARGUMENT;
         }
-        let mut line_views = [[&[][..]; CORSGUARD_MAX_HEADER_LINES]; 4];
-        // SAFETY: the caller's contract: every slice and line array in the request is readable.
-        let request = match unsafe { request_view(request, &mut line_views) } {
-            Ok(request) => request,
-            Err(error) => return error,
+        if !out.is_aligned() || !count_out.is_aligned() {
+            return CORSGUARD_RESULT_MISALIGNED;
+        }
+        if out.is_null() && capacity > 0 {
+            return CORSGUARD_RESULT_INVALID_SLICE;
+        }
+        // SAFETY: the caller gives a readable decision.
+        let Some(d) = (unsafe { decision_at(decision) }) else {
+            return CORSGUARD_RESULT_INVALID_DECISION;
         };
-        let decision = corsguard_decision::from_core(&policy.policy().decide(&request));
-        // SAFETY: checked non-NULL; the caller provides a writable `corsguard_decision`.
-        unsafe { decision_out.write(decision) };
-        corsguard_result::Ok
+        let count = d.headers().len();
+        if count > capacity {
+            // SAFETY: non-NULL and aligned; the caller provides a writable size_t.
+            unsafe { count_out.write(count) };
+            return CORSGUARD_RESULT_BUFFER_TOO_SMALL;
+        }
+        for (i, header) in d.headers().iter().enumerate() {
+            // SAFETY: `i < count <= capacity` entries of `out` are writable (the caller's contract).
+            unsafe { out.add(i).write(c_header(header)) };
+        }
+        // SAFETY: as above.
+        unsafe { count_out.write(count) };
+        CORSGUARD_RESULT_OK
+    })
+}
+
+/// Copies header number `index` (from 0, in the order of `corsguard_decision_headers`) to `*out`.
+///
+/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL `decision` or `out`),
+/// `CORSGUARD_RESULT_INVALID_DECISION` (memory that holds no decision), `CORSGUARD_RESULT_MISALIGNED` (`out`
+/// not aligned) or `CORSGUARD_RESULT_OUT_OF_RANGE` (`index` at or past `corsguard_decision_header_count`);
+/// nothing is written then.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_decision_header(
+    decision: *const corsguard_decision,
+    index: usize,
+    out: *mut corsguard_header,
+) -> corsguard_result {
+    guard(|| {
+        if decision.is_null() || out.is_null() {
+            return CORSGUARD_RESULT_NULL_ARGUMENT;
+        }
+        if !out.is_aligned() {
+            return CORSGUARD_RESULT_MISALIGNED;
+        }
+        // SAFETY: the caller gives a readable decision.
+        let Some(d) = (unsafe { decision_at(decision) }) else {
+            return CORSGUARD_RESULT_INVALID_DECISION;
+        };
+        match d.headers().iter().nth(index) {
+            Some(header) => {
+                // SAFETY: non-NULL and aligned; the caller provides a writable `corsguard_header`.
+                unsafe { out.write(c_header(header)) };
+                CORSGUARD_RESULT_OK
+            }
+            None => CORSGUARD_RESULT_OUT_OF_RANGE,
+        }
     })
 }
 
 /// Renders a decision's headers as `Name: value\r\n` lines, in order, into `buf` (not NUL-terminated).
 ///
-/// On success returns `CORSGUARD_RESULT_OK` and writes the number of bytes written to
-/// `*written_or_needed`. When `cap` is too small returns `CORSGUARD_RESULT_BUFFER_TOO_SMALL`, writes the
-/// number of bytes needed to `*written_or_needed` and leaves `buf` untouched: call with `buf` NULL and `cap`
-/// 0 to learn the size first.
+/// `buf` must not overlap the decision, nor the request's bytes its values point into. On success returns `CORSGUARD_RESULT_OK` and writes the number of bytes written to
+/// `*written_out`.
+/// When `len` is too small returns `CORSGUARD_RESULT_BUFFER_TOO_SMALL`, writes the number of bytes needed
+/// to `*written_out` and leaves `buf` untouched: call with `buf` NULL and `len` 0 to learn the size first.
 ///
-/// `decision` must be one `corsguard_decide` wrote, whose policy and request bytes are still valid (see
-/// `corsguard_decision`); it is only read. NULL `decision` or `written_or_needed` gives
-/// `CORSGUARD_RESULT_NULL_ARGUMENT`; NULL `buf` with a non-zero `cap`, or an invalid slice in the decision,
-/// `CORSGUARD_RESULT_INVALID_SLICE`; a header count above `CORSGUARD_MAX_HEADERS`,
-/// `CORSGUARD_RESULT_INVALID_DECISION`. Nothing is written on those errors.
+/// Other failures, which write nothing: `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL `decision` or
+/// `written_out`), `CORSGUARD_RESULT_MISALIGNED` (`written_out` not aligned),
+/// `CORSGUARD_RESULT_INVALID_SLICE` (NULL `buf` with a non-zero `len`), `CORSGUARD_RESULT_INVALID_DECISION`
+/// (memory that holds no decision).
 #[no_mangle]
 pub unsafe extern "C" fn corsguard_decision_write_headers(
     decision: *const corsguard_decision,
     buf: *mut u8,
-    cap: usize,
-    written_or_needed: *mut usize,
+    len: usize,
+    written_out: *mut usize,
 ) -> corsguard_result {
     guard(|| {
-        if decision.is_null() || written_or_needed.is_null() {
-            return corsguard_result::NullArgument;
+        if decision.is_null() || written_out.is_null() {
+            return CORSGUARD_RESULT_NULL_ARGUMENT;
         }
-        if buf.is_null() && cap > 0 {
-            return corsguard_result::InvalidSlice;
+        if !written_out.is_aligned() {
+            return CORSGUARD_RESULT_MISALIGNED;
         }
-        // Read field by field through the raw pointer: a struct from C memory is never trusted as a whole.
-        // SAFETY: checked non-NULL; the caller gives a readable decision.
-        let count = unsafe { (*decision).header_count };
-        if count > CORSGUARD_MAX_HEADERS {
-            return corsguard_result::InvalidDecision;
+        if buf.is_null() && len > 0 {
+            return CORSGUARD_RESULT_INVALID_SLICE;
         }
-        let mut parts: [(&[u8], &[u8]); CORSGUARD_MAX_HEADERS] = [(&[], &[]); CORSGUARD_MAX_HEADERS];
-        let mut needed = 0usize;
-        for (i, part) in parts.iter_mut().enumerate().take(count) {
-            // SAFETY: `i < count <= CORSGUARD_MAX_HEADERS`, and the slices are the caller's contract.
-            let header = unsafe { (*decision).headers[i] };
-            let (name, value) = match unsafe { (bytes(header.name), bytes(header.value)) } {
-                (Ok(name), Ok(value)) => (name, value),
-                (Err(e), _) | (_, Err(e)) => return e,
-            };
-            let Some(total) = needed.checked_add(name.len()).and_then(|n| n.checked_add(value.len() + 4)) else {
-                return corsguard_result::InvalidDecision;
-            };
-            needed = total;
-            *part = (name, value);
-        }
-        if needed > cap {
-            // SAFETY: checked non-NULL; the caller provides a writable size_t.
-            unsafe { written_or_needed.write(needed) };
-            return corsguard_result::BufferTooSmall;
+        // SAFETY: the caller gives a readable decision.
+        let Some(d) = (unsafe { decision_at(decision) }) else {
+            return CORSGUARD_RESULT_INVALID_DECISION;
+        };
+        let needed = d.headers().rendered_len();
+        if needed > len {
+            // SAFETY: non-NULL and aligned; the caller provides a writable size_t.
+            unsafe { written_out.write(needed) };
+            return CORSGUARD_RESULT_BUFFER_TOO_SMALL;
         }
         let mut at = 0usize;
-        for &(name, value) in &parts[..count] {
-            for piece in [name, b": ", value, b"\r\n"] {
-                // SAFETY: `at + piece.len() <= needed <= cap` bytes of `buf` are writable (caller's contract);
-                // `copy` tolerates a buffer overlapping the sources.
-                unsafe { core::ptr::copy(piece.as_ptr(), buf.add(at), piece.len()) };
+        for header in d.headers() {
+            for piece in [header.name.as_bytes(), b": ", header.value, b"\r\n"] {
+                // SAFETY: `at + piece.len() <= needed <= len` bytes of `buf` are writable (the caller's
+                // contract); `copy` tolerates a buffer that overlaps the request's bytes.
+                unsafe { ptr::copy(piece.as_ptr(), buf.add(at), piece.len()) };
                 at += piece.len();
             }
         }
         // SAFETY: as above.
-        unsafe { written_or_needed.write(at) };
-        corsguard_result::Ok
+        unsafe { written_out.write(at) };
+        CORSGUARD_RESULT_OK
     })
 }

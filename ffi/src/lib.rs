@@ -1,25 +1,32 @@
 //! # corsguard-ffi
 //!
 //! The C ABI of corsguard: `libcorsguard.a`, `libcorsguard.so` and `include/corsguard.h` (generated from this
-//! crate by cbindgen). This crate owns memory on the C side of the line (policies are heap objects the caller
-//! frees), checks every pointer and length it is given, and turns every panic into a result code.
+//! crate by cbindgen). A policy is built from a plain `corsguard_config` into memory the caller gives
+//! ([`policy`]), decisions are written in place into caller memory ([`decide`]), and every pointer and length
+//! from C is checked before it is read ([`slice`]).
 //!
-//! Every exported function is a plain `#[no_mangle] pub unsafe extern "C" fn` whose body runs inside
-//! [`boundary`]'s panic guard, so cbindgen sees the signature and C never sees an unwind.
+//! With the `std` feature (the default) every exported body runs inside [`boundary`]'s panic guard, and the
+//! heap conveniences of [`builder`] exist. Without it the crate is `#![no_std]`: no allocator, no unwinding
+//! (build with `panic = "abort"`), and a panic handler that never returns.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![allow(non_camel_case_types)]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 // Each exported function states its contract in C terms (NULL, lengths, ownership, lifetime) for the header.
 #![allow(clippy::missing_safety_doc)]
 
-// cbindgen lists functions module by module, in this (rustfmt-sorted) order: texts, deciding, building.
+// cbindgen lists functions module by module, in this (rustfmt-sorted) order.
 mod boundary;
+#[cfg(feature = "std")]
+mod builder;
 mod codes;
 mod decide;
 mod policy;
 mod slice;
-#[cfg(test)]
+#[cfg(all(test, feature = "std"))]
 mod tests;
 
+#[cfg(feature = "std")]
+pub use builder::*;
 pub use codes::*;
 pub use decide::*;
 pub use policy::*;
@@ -40,4 +47,15 @@ pub const CORSGUARD_VERSION_PATCH: u32 = 0;
 pub extern "C" fn corsguard_version() -> *const core::ffi::c_char {
     const VERSION: &core::ffi::CStr = codes::c_text!(env!("CARGO_PKG_VERSION"));
     boundary::guard_or(VERSION.as_ptr(), || VERSION.as_ptr())
+}
+
+/// Without the standard library nothing can catch a panic. corsguard is written not to panic (the no-panic
+/// link test proves the core has no panic path), so reaching this is a bug: stop here rather than return
+/// into C with broken state. A watchdog or debugger sees a core spinning in this function.
+#[cfg(all(not(feature = "std"), not(test)))]
+#[panic_handler]
+fn stop(_: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
 }

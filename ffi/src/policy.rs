@@ -1,171 +1,112 @@
-//! Building a policy from C: a builder that copies every byte string it is given, and a built policy that
-//! owns copies of its origins and its index, so that the core's borrowing `Policy<'a>` can live on the heap
-//! behind one opaque pointer until `corsguard_policy_free`.
+//! Building a policy from C into memory the caller gives: the plain `corsguard_config`, the number of bytes
+//! it needs (`corsguard_policy_size`), and `corsguard_policy_init`, which lays the core's unsized
+//! `Policy<[u8]>` out in that memory behind a small header. The std builder goes through the same code.
 
-use std::borrow::Cow;
+use core::ffi::c_void;
+use core::mem::{align_of, offset_of, size_of, MaybeUninit};
+use core::ptr;
 
 use corsguard::{
-    index_len, ExposedHeaders, Methods, Policy, PolicyConfig, PolicyError, RequestHeaders, MAX_ORIGINS, MAX_ORIGIN_LEN,
+    storage_len_for, ExposedHeaders, Methods, Policy, PolicyConfig, PolicyError, RequestHeaders, Settings, MAX_ORIGINS,
 };
 
-use crate::boundary::{guard, guard_or};
-use crate::codes::{corsguard_result, policy_error_text, setting_text};
+use crate::boundary::guard;
+use crate::codes::{
+    corsguard_result, policy_error_text, setting_text, CORSGUARD_RESULT_BUFFER_TOO_SMALL,
+    CORSGUARD_RESULT_INVALID_POLICY, CORSGUARD_RESULT_INVALID_SLICE, CORSGUARD_RESULT_MISALIGNED,
+    CORSGUARD_RESULT_NULL_ARGUMENT, CORSGUARD_RESULT_OK, CORSGUARD_RESULT_OUT_OF_RANGE,
+    CORSGUARD_RESULT_POLICY_INVALID,
+};
 use crate::slice::{array, bytes, corsguard_slice};
 
 /// The `index` of a `corsguard_policy_error` that is not about one entry of a list: `SIZE_MAX`.
 pub const CORSGUARD_NO_INDEX: usize = usize::MAX;
 
-/// Collects the settings of a policy. Create it with `corsguard_policy_builder_new`, change settings (each
-/// setter replaces that setting; origins accumulate), then `corsguard_policy_builder_build` as often as
-/// needed, and finally `corsguard_policy_builder_free`.
+/// A list setting of `corsguard_config` left at its default: methods GET, HEAD and POST; no request
+/// headers; no exposed headers. The list's array is not read.
+pub const CORSGUARD_MODE_DEFAULT: u32 = 0;
+/// A list setting of `corsguard_config` that is exactly the given array (which may be empty).
+pub const CORSGUARD_MODE_LIST: u32 = 1;
+/// Any method (but CONNECT, TRACE and TRACK), any request header but `Authorization`, or every response
+/// header exposed (`*`, refused with credentials). The list's array is not read.
+pub const CORSGUARD_MODE_ANY: u32 = 2;
+/// Request headers only: any request header, `Authorization` included. The list's array is not read.
+pub const CORSGUARD_MODE_ANY_WITH_AUTHORIZATION: u32 = 3;
+
+/// What a policy allows, as plain data: build it with `corsguard_policy_size` and `corsguard_policy_init`.
 ///
-/// Every setting starts at its secure default: no origins, no credentials, methods GET HEAD POST, no
-/// request headers, no exposed headers, no max-age, statuses 204/403, private network off, insecure origins
-/// with credentials refused, caps 512 / 2048 / 64. Setters only copy their input: every rule is checked by
-/// `corsguard_policy_builder_build`, which reports the first broken one.
+/// Zero-initialise it (`corsguard_config config = {0};`, or designated initialisers, or a `static const`):
+/// every field at zero is the secure default, so a config written for this version keeps its meaning when
+/// later versions append fields (they only ever append, and zero always means the earlier behaviour).
 ///
-/// Thread safety: a builder may move between threads but must not be used by two threads at once.
-pub struct corsguard_policy_builder {
-    origins: Vec<Vec<u8>>,
-    credentials: bool,
-    methods: MethodSetting,
-    request_headers: RequestHeaderSetting,
-    exposed_headers: ExposedHeaderSetting,
-    max_age: Option<u32>,
-    success_status: u16,
-    failure_status: u16,
-    private_network: bool,
-    allow_insecure_origins_with_credentials: bool,
-    max_origin_len: usize,
-    max_request_headers_len: usize,
-    max_request_headers_count: usize,
+/// Lists are arrays of `corsguard_slice` with a count; NULL is allowed when the count is 0. Entries are
+/// byte strings; bytes that are not UTF-8 are refused like any other non-ASCII byte. The arrays and strings
+/// are only read during the calls they are passed to: the policy keeps copies of what it needs.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct corsguard_config {
+    /// Allowed origins: exact origins (`https://app.example.com`), subdomain patterns
+    /// (`https://*.example.com`), loopback port patterns (`http://localhost:*`), or `*` alone.
+    pub origins: *const corsguard_slice,
+    /// The number of origins. At least one is required.
+    pub origin_count: usize,
+    /// Allow credentialed requests (`Access-Control-Allow-Credentials: true`). Default false.
+    pub credentials: bool,
+    /// `CORSGUARD_MODE_DEFAULT` (GET, HEAD, POST), `_LIST` (`methods`) or `_ANY`.
+    pub methods_mode: u32,
+    /// The methods, for `CORSGUARD_MODE_LIST` (case-sensitive; the six browsers normalize are uppercase).
+    pub methods: *const corsguard_slice,
+    /// The number of methods.
+    pub method_count: usize,
+    /// `CORSGUARD_MODE_DEFAULT` (none), `_LIST` (`request_headers`), `_ANY` or `_ANY_WITH_AUTHORIZATION`.
+    pub request_headers_mode: u32,
+    /// The request headers a preflight may ask for, for `CORSGUARD_MODE_LIST` (case-insensitive).
+    pub request_headers: *const corsguard_slice,
+    /// The number of request headers.
+    pub request_header_count: usize,
+    /// `CORSGUARD_MODE_DEFAULT` (none), `_LIST` (`exposed_headers`) or `_ANY`.
+    pub exposed_headers_mode: u32,
+    /// The response headers exposed to the page, for `CORSGUARD_MODE_LIST`.
+    pub exposed_headers: *const corsguard_slice,
+    /// The number of exposed headers.
+    pub exposed_header_count: usize,
+    /// Send `Access-Control-Max-Age: max_age` on allowed preflights. Default false (browsers then cache
+    /// a preflight for 5 seconds).
+    pub has_max_age: bool,
+    /// Seconds, 0 to 86400; read only when `has_max_age` is true.
+    pub max_age: u32,
+    /// Status of an allowed preflight, 200 to 299; 0 means 204.
+    pub preflight_success_status: u16,
+    /// Status of a denied preflight, 200 to 299 or 400 to 599; 0 means 403.
+    pub preflight_failure_status: u16,
+    /// Answer `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network:
+    /// true`. Default false.
+    pub private_network: bool,
+    /// Tolerate non-HTTPS origins other than loopback ones together with credentials. Default false.
+    pub allow_insecure_origins_with_credentials: bool,
+    /// The longest `Origin` value considered, 1 to 4096; 0 means 512.
+    pub max_origin_len: usize,
+    /// The most bytes of `Access-Control-Request-Headers` over all its lines, 1 to 65536; 0 means 2048.
+    pub max_request_headers_len: usize,
+    /// The most names in `Access-Control-Request-Headers`, 1 to 1024; 0 means 64.
+    pub max_request_headers_count: usize,
 }
 
-enum MethodSetting {
-    Default,
-    List(Vec<Vec<u8>>),
-    Any,
-}
-
-enum RequestHeaderSetting {
-    List(Vec<Vec<u8>>),
-    Any { authorization: bool },
-}
-
-enum ExposedHeaderSetting {
-    List(Vec<Vec<u8>>),
-    Any,
-}
-
-impl corsguard_policy_builder {
-    fn new() -> Self {
-        let defaults = PolicyConfig::new(&[]);
-        corsguard_policy_builder {
-            origins: Vec::new(),
-            credentials: defaults.credentials,
-            methods: MethodSetting::Default,
-            request_headers: RequestHeaderSetting::List(Vec::new()),
-            exposed_headers: ExposedHeaderSetting::List(Vec::new()),
-            max_age: defaults.max_age,
-            success_status: defaults.preflight_success_status,
-            failure_status: defaults.preflight_failure_status,
-            private_network: defaults.private_network,
-            allow_insecure_origins_with_credentials: defaults.allow_insecure_origins_with_credentials,
-            max_origin_len: defaults.max_origin_len,
-            max_request_headers_len: defaults.max_request_headers_len,
-            max_request_headers_count: defaults.max_request_headers_count,
-        }
-    }
-}
-
-/// A validated, immutable policy, ready for `corsguard_decide`. Created by `corsguard_policy_builder_build`;
-/// the caller owns it and must eventually call `corsguard_policy_free`.
+/// A validated, immutable policy, ready for `corsguard_decide`. Opaque: it lives inside the memory given to
+/// `corsguard_policy_init` (or the builder's allocation) and is only ever handled through a pointer.
 ///
-/// It owns copies of everything it was built from (the builder may be freed at once).
+/// It must not be moved or copied (a copy is refused with `CORSGUARD_RESULT_INVALID_POLICY`): to change
+/// where it lives, initialise it again there.
 ///
 /// Thread safety: immutable, so any number of threads may call `corsguard_decide` on one policy at the
-/// same time, with no locking. Free it only once no call that uses it is running and no decision that
-/// borrows from it is still read.
+/// same time, with no locking.
 pub struct corsguard_policy {
-    // Declared (so dropped) before `storage`: the policy borrows from it.
-    policy: Policy<'static>,
-    #[allow(dead_code, reason = "never read, only kept alive (and freed) for the policy's borrows")]
-    storage: Storage,
+    _opaque: [u8; 0],
 }
 
-/// The heap memory a built policy borrows: the text of every listed string, the lists of slices into it, and
-/// the origin index. The core's `Policy<'a>` keeps borrowing the origins and the index (and its builder's
-/// signature ties the other lists to the same lifetime), so they live here until the policy is freed.
-/// Raw pointers from `Box::into_raw`, freed in `Drop`, so that no `Box` is moved while it is borrowed.
-struct Storage {
-    text: *mut str,
-    lists: *mut [&'static str],
-    index: *mut [u32],
-}
-
-// SAFETY: the memory behind the pointers is never written after `build` and is freed only by `Drop`.
-unsafe impl Send for Storage {}
-// SAFETY: as above; shared access only ever reads.
-unsafe impl Sync for Storage {}
-
-impl Drop for Storage {
-    fn drop(&mut self) {
-        // SAFETY: each pointer came from `Box::into_raw` in `Storage::new` and is freed exactly once, here;
-        // the `Policy` borrowing from them has been dropped already (or never built).
-        unsafe {
-            drop(Box::from_raw(self.index));
-            drop(Box::from_raw(self.lists));
-            drop(Box::from_raw(self.text));
-        }
-    }
-}
-
-/// The borrowed views a [`Storage`] hands out, one list per setting.
-struct Views {
-    origins: &'static [&'static str],
-    methods: &'static [&'static str],
-    request_headers: &'static [&'static str],
-    exposed_headers: &'static [&'static str],
-    index: &'static mut [u32],
-}
-
-impl Storage {
-    /// Copies the four lists (origins, methods, request headers, exposed headers) into one allocation.
-    ///
-    /// # Safety
-    /// The returned views borrow from the returned `Storage`: every use of them must end before it is dropped.
-    unsafe fn new(lists: [&[Cow<'_, str>]; 4]) -> (Storage, Views) {
-        let text: String = lists.iter().flat_map(|list| list.iter()).map(|s| &**s).collect();
-        let text = Box::into_raw(text.into_boxed_str());
-        // SAFETY: a live allocation, freed only in `Drop` (the caller's contract covers the lifetime).
-        let all: &'static str = unsafe { &*text };
-        let mut at = 0;
-        let pieces: Vec<&'static str> = lists
-            .iter()
-            .flat_map(|list| list.iter())
-            .map(|s| {
-                let piece = &all[at..at + s.len()];
-                at += s.len();
-                piece
-            })
-            .collect();
-        // Beyond MAX_ORIGINS the core refuses the list before it looks at the index.
-        let slots = index_len(lists[0].len().min(MAX_ORIGINS));
-        let index = Box::into_raw(vec![0u32; slots].into_boxed_slice());
-        let pieces = Box::into_raw(pieces.into_boxed_slice());
-        let storage = Storage { text, lists: pieces, index };
-        // SAFETY: live allocations, freed only in `Drop`; `index` is borrowed mutably nowhere else.
-        let (all_lists, index): (&'static [&'static str], &'static mut [u32]) = unsafe { (&*pieces, &mut *index) };
-        let (origins, rest) = all_lists.split_at(lists[0].len());
-        let (methods, rest) = rest.split_at(lists[1].len());
-        let (request_headers, exposed_headers) = rest.split_at(lists[2].len());
-        (storage, Views { origins, methods, request_headers, exposed_headers, index })
-    }
-}
-
-/// Why `corsguard_policy_builder_build` refused a policy: the rule, the setting, the entry, and text to log.
+/// Why a policy was refused: the rule, the setting, the entry, and text to log.
 ///
-/// Every field is written together, and only when the build returns `CORSGUARD_RESULT_POLICY_INVALID`.
+/// Every field is written together, and only when the call returns `CORSGUARD_RESULT_POLICY_INVALID`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct corsguard_policy_error {
@@ -173,9 +114,9 @@ pub struct corsguard_policy_error {
     pub kind: u32,
     /// The setting that breaks it: a `corsguard_setting`.
     pub setting: u32,
-    /// The position of the offending entry in its list (in the order `..._add_origin` was called, or in the
-    /// array given to `..._set_methods` and the like), or `CORSGUARD_NO_INDEX` when the error is about the
-    /// setting as a whole.
+    /// The position of the offending entry in its list (the array in the config, or the order
+    /// `corsguard_policy_builder_add_origin` was called in), or `CORSGUARD_NO_INDEX` when the error is
+    /// about the setting as a whole.
     pub index: usize,
     /// For `CORSGUARD_POLICY_ERROR_KIND_ORIGIN_MALFORMED`, what exactly is malformed: a
     /// `corsguard_origin_error`; otherwise 0.
@@ -189,7 +130,7 @@ pub struct corsguard_policy_error {
 }
 
 impl corsguard_policy_error {
-    fn from_core(error: &PolicyError) -> Self {
+    pub(crate) fn from_core(error: &PolicyError) -> Self {
         let kind = error.kind.code();
         let setting = error.setting.code();
         corsguard_policy_error {
@@ -203,407 +144,436 @@ impl corsguard_policy_error {
     }
 }
 
-/// Turns C bytes into the `&str` the core's configuration holds. Bytes that are not UTF-8 become U+FFFD,
-/// which the core refuses exactly as it refuses any other non-ASCII byte.
-fn text_of(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+/// A policy in memory: a header corsguard checks, then the core's `Policy<S>` (its settings, then the
+/// storage holding its origin table). `S` is `[u8]` for a built policy, `[u8; 0]` to measure the fixed part.
+#[repr(C)]
+pub(crate) struct Block<S: ?Sized> {
+    /// [`POLICY_MAGIC`] xor the block's address: a block never initialised, or copied elsewhere, fails.
+    magic: u64,
+    /// 0 for caller memory; for the builder's allocation, its length in `u64` words (what freeing needs).
+    pub(crate) owned_words: u64,
+    /// The length of the storage: the metadata of the `Policy<[u8]>` pointer.
+    storage_len: u64,
+    policy: Policy<S>,
 }
 
-/// Like [`text_of`], but keeps the core's verdict on an origin: U+FFFD is longer than the byte it replaces,
-/// and must not turn a non-ASCII origin into one that is refused as too long instead.
-fn origin_text_of(bytes: &[u8]) -> Cow<'_, str> {
-    let text = text_of(bytes);
-    if bytes.len() <= MAX_ORIGIN_LEN && text.len() > MAX_ORIGIN_LEN {
-        // The core's first failing byte is at or before the first replacement: keep up to and including it.
-        if let Some(at) = text.find('\u{FFFD}') {
-            return Cow::Owned(text[..at + '\u{FFFD}'.len_utf8()].to_owned());
-        }
-    }
-    text
+const POLICY_MAGIC: u64 = 0x6373_6770_6f6c_6963; // "csgpolic"
+/// The fixed part's size: where the storage starts (the storage is bytes, so no padding comes before it).
+const HEAD: usize = size_of::<Block<[u8; 0]>>();
+/// The alignment of a policy in memory; caller memory gets `ALIGN - 1` bytes of slack to reach it.
+pub(crate) const ALIGN: usize = align_of::<Block<[u8; 0]>>();
+const SETTINGS_AT: usize = offset_of!(Block<[u8; 0]>, policy);
+const _: () = assert!(SETTINGS_AT + size_of::<Settings>() == HEAD);
+// The builder allocates `u64` words: a word-aligned block needs no slack there.
+const _: () = assert!(ALIGN == align_of::<u64>());
+const _: () = assert!(align_of::<&str>() <= ALIGN);
+
+/// Stands in for a list entry that is not UTF-8: not ASCII, so the core refuses it with the error it gives
+/// every non-ASCII entry (a malformed origin, an invalid method or header name), at the entry's index.
+const NOT_UTF8: &str = "\u{80}";
+
+fn text_of(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or(NOT_UTF8)
 }
 
-/// The texts of a list setting; none when the setting is not a list.
-fn list_of(list: Option<&Vec<Vec<u8>>>) -> Vec<Cow<'_, str>> {
-    list.map_or(&[][..], |l| &l[..]).iter().map(|b| text_of(b)).collect()
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Default,
+    List,
+    Any,
+    AnyWithAuthorization,
 }
 
-impl corsguard_policy_builder {
-    fn build(&self) -> Result<Box<corsguard_policy>, PolicyError> {
-        let origins: Vec<Cow<'_, str>> = self.origins.iter().map(|b| origin_text_of(b)).collect();
-        let methods = list_of(match &self.methods {
-            MethodSetting::List(list) => Some(list),
-            _ => None,
-        });
-        let request_headers = list_of(match &self.request_headers {
-            RequestHeaderSetting::List(list) => Some(list),
-            RequestHeaderSetting::Any { .. } => None,
-        });
-        let exposed_headers = list_of(match &self.exposed_headers {
-            ExposedHeaderSetting::List(list) => Some(list),
-            ExposedHeaderSetting::Any => None,
-        });
-
-        // SAFETY: `views` is used only to build the policy, which goes into the same `corsguard_policy` as
-        // `storage` and is dropped before it (field order); on error both are dropped here, views first.
-        let (storage, views) = unsafe { Storage::new([&origins, &methods, &request_headers, &exposed_headers]) };
-        let config = PolicyConfig {
-            origins: views.origins,
-            credentials: self.credentials,
-            methods: match self.methods {
-                MethodSetting::Default => PolicyConfig::new(&[]).methods,
-                MethodSetting::Any => Methods::Any,
-                MethodSetting::List(_) => Methods::List(views.methods),
-            },
-            request_headers: match self.request_headers {
-                RequestHeaderSetting::Any { authorization: false } => RequestHeaders::Any,
-                RequestHeaderSetting::Any { authorization: true } => RequestHeaders::AnyWithAuthorization,
-                RequestHeaderSetting::List(_) => RequestHeaders::List(views.request_headers),
-            },
-            exposed_headers: match self.exposed_headers {
-                ExposedHeaderSetting::Any => ExposedHeaders::Any,
-                ExposedHeaderSetting::List(_) => ExposedHeaders::List(views.exposed_headers),
-            },
-            max_age: self.max_age,
-            preflight_success_status: self.success_status,
-            preflight_failure_status: self.failure_status,
-            private_network: self.private_network,
-            allow_insecure_origins_with_credentials: self.allow_insecure_origins_with_credentials,
-            max_origin_len: self.max_origin_len,
-            max_request_headers_len: self.max_request_headers_len,
-            max_request_headers_count: self.max_request_headers_count,
-        };
-        let policy = Policy::build(&config, views.index)?;
-        Ok(Box::new(corsguard_policy { policy, storage }))
-    }
+/// A list setting, its array checked (every entry a valid slice) when the mode reads it.
+#[derive(Clone, Copy)]
+struct List<'a> {
+    mode: Mode,
+    entries: &'a [corsguard_slice],
 }
 
-impl corsguard_policy {
-    pub(crate) fn policy(&self) -> &Policy<'_> {
-        &self.policy
-    }
-}
-
-/// Borrows the builder a setter was given, or says why not.
-///
-/// # Safety
-/// `builder` must be NULL or a live builder from `corsguard_policy_builder_new` that no other thread uses.
-unsafe fn builder_mut<'a>(
-    builder: *mut corsguard_policy_builder,
-) -> Result<&'a mut corsguard_policy_builder, corsguard_result> {
-    // SAFETY: the caller's contract above.
-    unsafe { builder.as_mut() }.ok_or(corsguard_result::NullArgument)
-}
-
-fn done(result: Result<(), corsguard_result>) -> corsguard_result {
-    result.err().unwrap_or(corsguard_result::Ok)
-}
-
-/// Copies a C array of byte strings.
-///
-/// # Safety
-/// As for [`array`] and [`bytes`].
-unsafe fn copy_list(list: *const corsguard_slice, count: usize) -> Result<Vec<Vec<u8>>, corsguard_result> {
-    // SAFETY: forwarded to the caller.
-    let slices = unsafe { array(list, count) }?;
-    slices.iter().map(|&s| unsafe { bytes(s) }.map(<[u8]>::to_vec)).collect()
-}
-
-/// Creates a policy builder with every setting at its secure default and writes it to `*builder_out`.
-///
-/// The caller owns the builder and must eventually call `corsguard_policy_builder_free`.
-/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` when `builder_out` is NULL (nothing is written then).
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_new(
-    builder_out: *mut *mut corsguard_policy_builder,
-) -> corsguard_result {
-    guard(|| {
-        if builder_out.is_null() {
-            return corsguard_result::NullArgument;
-        }
-        let builder = Box::into_raw(Box::new(corsguard_policy_builder::new()));
-        // SAFETY: checked non-NULL; the caller provides a writable pointer.
-        unsafe { builder_out.write(builder) };
-        corsguard_result::Ok
-    })
-}
-
-/// Frees a builder. NULL is allowed and does nothing. Policies built from it stay valid.
-///
-/// The builder must come from `corsguard_policy_builder_new` and must not be used or freed again.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_free(builder: *mut corsguard_policy_builder) {
-    guard_or((), || {
-        if !builder.is_null() {
-            // SAFETY: the caller gives back a pointer from `Box::into_raw` in `..._builder_new`, once.
-            drop(unsafe { Box::from_raw(builder) });
-        }
-    })
-}
-
-/// Appends one allowed origin: an exact serialized origin (`https://app.example.com`), a subdomain pattern
-/// (`https://*.example.com`), a loopback port pattern (`http://localhost:*`), or `*` alone for a public
-/// resource. `len` bytes at `origin` are copied; the caller keeps ownership of its buffer.
-///
-/// The origin is checked when the policy is built; its index in the error is the number of origins added
-/// before it. Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL builder) or `CORSGUARD_RESULT_INVALID_SLICE`
-/// (NULL `origin` with a non-zero `len`, or `len` above `PTRDIFF_MAX`), leaving the builder unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_add_origin(
-    builder: *mut corsguard_policy_builder,
-    origin: *const u8,
-    len: usize,
-) -> corsguard_result {
-    guard(|| {
-        done((|| {
-            // SAFETY: the caller's contract: a live builder, and `len` readable bytes at `origin`.
-            let builder = unsafe { builder_mut(builder) }?;
-            let text = unsafe { bytes(corsguard_slice { ptr: origin, len }) }?;
-            builder.origins.push(text.to_vec());
-            Ok(())
-        })())
-    })
-}
-
-/// Allows credentialed requests (`Access-Control-Allow-Credentials: true`) when `credentials` is true.
-/// Default: false. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT` for a NULL builder.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_credentials(
-    builder: *mut corsguard_policy_builder,
+/// A `corsguard_config` read field by field and checked: every array and slice valid, every mode known.
+pub(crate) struct ConfigView<'a> {
+    origins: &'a [corsguard_slice],
     credentials: bool,
-) -> corsguard_result {
-    // SAFETY (every setter below): the caller gives a live builder that no other thread uses.
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.credentials = credentials)))
-}
-
-/// Sets the methods a preflight may ask for to exactly these `count` methods (case-sensitive; the six that
-/// browsers normalize must be uppercase), replacing the previous methods setting. `count` 0 allows no method
-/// (`methods` may then be NULL). Every byte string is copied. Default: GET, HEAD, POST.
-///
-/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL builder) or `CORSGUARD_RESULT_INVALID_SLICE` (a NULL
-/// or misaligned array with a non-zero count, or an invalid slice in it), leaving the builder unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_methods(
-    builder: *mut corsguard_policy_builder,
-    methods: *const corsguard_slice,
-    count: usize,
-) -> corsguard_result {
-    guard(|| {
-        done((|| {
-            let builder = unsafe { builder_mut(builder) }?;
-            // SAFETY: the caller provides `count` readable slices at `methods`, each readable.
-            builder.methods = MethodSetting::List(unsafe { copy_list(methods, count) }?);
-            Ok(())
-        })())
-    })
-}
-
-/// Allows any method except the forbidden CONNECT, TRACE and TRACK, replacing the previous methods
-/// setting. Answered with `*`, or under credentials with the requested method echoed.
-/// Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT` for a NULL builder.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_methods_any(
-    builder: *mut corsguard_policy_builder,
-) -> corsguard_result {
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.methods = MethodSetting::Any)))
-}
-
-/// Sets the request headers a preflight may ask for to exactly these `count` names (compared
-/// case-insensitively), replacing the previous request-headers setting. `count` 0 allows none (`names` may
-/// then be NULL). Every byte string is copied. Default: none.
-///
-/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` or `CORSGUARD_RESULT_INVALID_SLICE` as
-/// `corsguard_policy_builder_set_methods` does, leaving the builder unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_request_headers(
-    builder: *mut corsguard_policy_builder,
-    names: *const corsguard_slice,
-    count: usize,
-) -> corsguard_result {
-    guard(|| {
-        done((|| {
-            let builder = unsafe { builder_mut(builder) }?;
-            // SAFETY: as in `..._set_methods`.
-            builder.request_headers = RequestHeaderSetting::List(unsafe { copy_list(names, count) }?);
-            Ok(())
-        })())
-    })
-}
-
-/// Allows any request header, replacing the previous request-headers setting. `Authorization` is allowed
-/// too only when `include_authorization` is true, because `*` never covers it. Answered with `*`, or under
-/// credentials with the requested names echoed. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_request_headers_any(
-    builder: *mut corsguard_policy_builder,
-    include_authorization: bool,
-) -> corsguard_result {
-    guard(|| {
-        done(
-            unsafe { builder_mut(builder) }
-                .map(|b| b.request_headers = RequestHeaderSetting::Any { authorization: include_authorization }),
-        )
-    })
-}
-
-/// Sets the response headers exposed to the page to exactly these `count` names, replacing the previous
-/// exposed-headers setting. `count` 0 exposes none beyond the CORS-safelisted ones (`names` may then be
-/// NULL). Every byte string is copied. Default: none.
-///
-/// Fails with `CORSGUARD_RESULT_NULL_ARGUMENT` or `CORSGUARD_RESULT_INVALID_SLICE` as
-/// `corsguard_policy_builder_set_methods` does, leaving the builder unchanged.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_exposed_headers(
-    builder: *mut corsguard_policy_builder,
-    names: *const corsguard_slice,
-    count: usize,
-) -> corsguard_result {
-    guard(|| {
-        done((|| {
-            let builder = unsafe { builder_mut(builder) }?;
-            // SAFETY: as in `..._set_methods`.
-            builder.exposed_headers = ExposedHeaderSetting::List(unsafe { copy_list(names, count) }?);
-            Ok(())
-        })())
-    })
-}
-
-/// Exposes every response header (`*`), replacing the previous exposed-headers setting. Not expressible
-/// with credentials: such a policy is refused when built. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_exposed_headers_any(
-    builder: *mut corsguard_policy_builder,
-) -> corsguard_result {
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.exposed_headers = ExposedHeaderSetting::Any)))
-}
-
-/// Sends `Access-Control-Max-Age: seconds` on allowed preflights; 0 to 86400, checked when built.
-/// Default: not sent (browsers then cache a preflight for 5 seconds). Fails only with
-/// `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_max_age(
-    builder: *mut corsguard_policy_builder,
-    seconds: u32,
-) -> corsguard_result {
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.max_age = Some(seconds))))
-}
-
-/// Stops sending `Access-Control-Max-Age` (the default). Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_clear_max_age(
-    builder: *mut corsguard_policy_builder,
-) -> corsguard_result {
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.max_age = None)))
-}
-
-/// Sets the statuses of preflight answers: `success` for allowed ones (200 to 299, default 204), `failure`
-/// for denied ones (200 to 299 or 400 to 599, default 403). Checked when built. Fails only with
-/// `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_preflight_statuses(
-    builder: *mut corsguard_policy_builder,
-    success: u32,
-    failure: u32,
-) -> corsguard_result {
-    // Above 65535 is out of range either way; u16::MAX keeps it so for the build to report.
-    let narrow = |status: u32| u16::try_from(status).unwrap_or(u16::MAX);
-    guard(|| {
-        done(unsafe { builder_mut(builder) }.map(|b| {
-            b.success_status = narrow(success);
-            b.failure_status = narrow(failure);
-        }))
-    })
-}
-
-/// Answers `Access-Control-Request-Private-Network: true` with `Access-Control-Allow-Private-Network: true`
-/// when `allow` is true. Default: false. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_private_network(
-    builder: *mut corsguard_policy_builder,
-    allow: bool,
-) -> corsguard_result {
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.private_network = allow)))
-}
-
-/// Tolerates non-HTTPS origins other than loopback ones together with credentials when `allow` is true.
-/// Default: false, because any network attacker could then read credentialed responses. Fails only with
-/// `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_allow_insecure_origins_with_credentials(
-    builder: *mut corsguard_policy_builder,
-    allow: bool,
-) -> corsguard_result {
-    guard(|| done(unsafe { builder_mut(builder) }.map(|b| b.allow_insecure_origins_with_credentials = allow)))
-}
-
-/// Sets the request caps: the longest `Origin` value considered (1 to 4096, default 512), the most bytes of
-/// `Access-Control-Request-Headers` over all its lines (1 to 65536, default 2048), and the most names in it
-/// (1 to 1024, default 64). Checked when built. Fails only with `CORSGUARD_RESULT_NULL_ARGUMENT`.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_set_caps(
-    builder: *mut corsguard_policy_builder,
+    methods: List<'a>,
+    request_headers: List<'a>,
+    exposed_headers: List<'a>,
+    max_age: Option<u32>,
+    success_status: u16,
+    failure_status: u16,
+    private_network: bool,
+    allow_insecure_origins_with_credentials: bool,
     max_origin_len: usize,
     max_request_headers_len: usize,
     max_request_headers_count: usize,
+}
+
+/// Checks every slice of a C array of byte strings.
+///
+/// # Safety
+/// As for [`array`] and [`bytes`].
+unsafe fn checked_list<'a>(
+    entries: *const corsguard_slice,
+    count: usize,
+) -> Result<&'a [corsguard_slice], corsguard_result> {
+    // SAFETY: forwarded to the caller.
+    let entries = unsafe { array(entries, count) }?;
+    for &entry in entries {
+        // SAFETY: forwarded to the caller.
+        unsafe { bytes(entry) }?;
+    }
+    Ok(entries)
+}
+
+impl<'a> ConfigView<'a> {
+    /// Reads a config through its pointer, each field on its own (a `bool` as its byte, so that no value
+    /// in C memory can be an invalid Rust `bool`), and checks it.
+    ///
+    /// # Safety
+    /// `config` is non-NULL, aligned and points to a readable `corsguard_config` whose arrays and strings
+    /// are readable for `'a` (or are refused as invalid slices).
+    pub(crate) unsafe fn read(config: *const corsguard_config) -> Result<Self, corsguard_result> {
+        macro_rules! field {
+            ($name:ident) => {
+                // SAFETY: the caller's contract; integers and pointers have no invalid values.
+                unsafe { ptr::addr_of!((*config).$name).read() }
+            };
+        }
+        macro_rules! flag {
+            ($name:ident) => {
+                // SAFETY: as above, reading the bool's byte.
+                unsafe { ptr::addr_of!((*config).$name).cast::<u8>().read() != 0 }
+            };
+        }
+        let list = |mode: u32, entries: *const corsguard_slice, count: usize, with_authorization: bool| {
+            let mode = match mode {
+                0 => Mode::Default,
+                1 => Mode::List,
+                2 => Mode::Any,
+                3 if with_authorization => Mode::AnyWithAuthorization,
+                _ => return Err(CORSGUARD_RESULT_OUT_OF_RANGE),
+            };
+            let entries = match mode {
+                // SAFETY: the caller's contract.
+                Mode::List => unsafe { checked_list(entries, count) }?,
+                _ => &[],
+            };
+            Ok(List { mode, entries })
+        };
+        let (origins, origin_count) = (field!(origins), field!(origin_count));
+        Ok(ConfigView {
+            // SAFETY: the caller's contract.
+            origins: unsafe { checked_list(origins, origin_count) }?,
+            credentials: flag!(credentials),
+            methods: list(field!(methods_mode), field!(methods), field!(method_count), false)?,
+            request_headers: list(
+                field!(request_headers_mode),
+                field!(request_headers),
+                field!(request_header_count),
+                true,
+            )?,
+            exposed_headers: list(
+                field!(exposed_headers_mode),
+                field!(exposed_headers),
+                field!(exposed_header_count),
+                false,
+            )?,
+            max_age: if flag!(has_max_age) { Some(field!(max_age)) } else { None },
+            success_status: field!(preflight_success_status),
+            failure_status: field!(preflight_failure_status),
+            private_network: flag!(private_network),
+            allow_insecure_origins_with_credentials: flag!(allow_insecure_origins_with_credentials),
+            max_origin_len: field!(max_origin_len),
+            max_request_headers_len: field!(max_request_headers_len),
+            max_request_headers_count: field!(max_request_headers_count),
+        })
+    }
+
+    /// The entries the scratch area holds as `&str` while the policy is built.
+    fn scratch_entries(&self) -> Option<usize> {
+        [self.methods, self.request_headers, self.exposed_headers]
+            .iter()
+            .try_fold(self.origins.len(), |n, list| n.checked_add(list.entries.len()))
+    }
+}
+
+/// Where the parts of a policy go in memory, from its (aligned) start: the header and settings, the
+/// storage, then the scratch array of `&str` used only while building.
+pub(crate) struct Layout {
+    storage_len: usize,
+    block_len: usize,
+    /// What `corsguard_policy_size` reports: the parts plus `ALIGN - 1` bytes of slack.
+    pub(crate) total: usize,
+}
+
+impl Layout {
+    pub(crate) fn of(config: &ConfigView<'_>) -> Result<Layout, corsguard_result> {
+        let text = config.origins.iter().try_fold(0usize, |n, &origin| {
+            // SAFETY: checked by `ConfigView::read`.
+            let origin = unsafe { bytes(origin) }.unwrap_or(&[]);
+            n.checked_add(text_of(origin).len())
+        });
+        // The core refuses more than MAX_ORIGINS origins before it looks at the storage.
+        let table = text.map(|text| storage_len_for(config.origins.len().min(MAX_ORIGINS), text));
+        let too_big = CORSGUARD_RESULT_INVALID_SLICE;
+        let storage_len = table.and_then(|n| n.checked_next_multiple_of(ALIGN)).ok_or(too_big)?;
+        let block_len = HEAD.checked_add(storage_len).ok_or(too_big)?;
+        let scratch = config.scratch_entries().and_then(|n| n.checked_mul(size_of::<&str>())).ok_or(too_big)?;
+        let total = block_len.checked_add(scratch).and_then(|n| n.checked_add(ALIGN - 1)).ok_or(too_big)?;
+        if total > isize::MAX as usize {
+            return Err(too_big);
+        }
+        Ok(Layout { storage_len, block_len, total })
+    }
+}
+
+/// Why [`init`] did not build a policy.
+pub(crate) enum InitError {
+    /// A result code other than `CORSGUARD_RESULT_POLICY_INVALID`; nothing was written.
+    Code(corsguard_result),
+    /// The policy was refused; the block's memory was zeroed.
+    Policy(PolicyError),
+}
+
+/// Writes the texts of `entries` as `&str` at `scratch` and returns them as a slice, and where the next
+/// list's texts go.
+///
+/// # Safety
+/// `entries.len()` writable, aligned `&str` places at `scratch`, apart from everything else in use; every
+/// entry a checked slice whose bytes stay valid for `'t`.
+unsafe fn fill_texts<'t>(
+    scratch: *mut MaybeUninit<&'t str>,
+    entries: &[corsguard_slice],
+) -> (&'t [&'t str], *mut MaybeUninit<&'t str>) {
+    for (i, &entry) in entries.iter().enumerate() {
+        // SAFETY: the caller's contract.
+        unsafe {
+            let text = text_of(bytes(entry).unwrap_or(&[]));
+            scratch.add(i).write(MaybeUninit::new(text));
+        }
+    }
+    // SAFETY: the places were just initialised; the caller's contract covers the rest.
+    unsafe { (core::slice::from_raw_parts(scratch.cast::<&str>(), entries.len()), scratch.add(entries.len())) }
+}
+
+/// Builds the policy `config` describes into `len` bytes at `mem`; returns the block's (aligned) start.
+///
+/// # Safety
+/// `len` bytes at `mem` are writable and overlap nothing `config` points to; `layout` is `Layout::of(config)`.
+pub(crate) unsafe fn init(
+    config: &ConfigView<'_>,
+    layout: &Layout,
+    mem: *mut u8,
+    len: usize,
+) -> Result<*mut u8, InitError> {
+    let offset = mem.align_offset(ALIGN);
+    let needed = offset.checked_add(layout.total - (ALIGN - 1));
+    if offset >= ALIGN || needed.is_none_or(|needed| needed > len) {
+        return Err(InitError::Code(CORSGUARD_RESULT_BUFFER_TOO_SMALL));
+    }
+    // SAFETY: `offset + block_len + scratch <= len` bytes at `mem` are writable (the caller's contract).
+    unsafe {
+        let block = mem.add(offset);
+        ptr::write_bytes(block, 0, layout.block_len);
+        let mut scratch = block.add(layout.block_len).cast::<MaybeUninit<&str>>();
+        let mut texts = |entries| {
+            let (list, rest) = fill_texts(scratch, entries);
+            scratch = rest;
+            list
+        };
+        let defaults = PolicyConfig::new(&[]);
+        let origins = texts(config.origins);
+        let methods = match config.methods.mode {
+            Mode::List => Methods::List(texts(config.methods.entries)),
+            Mode::Any => Methods::Any,
+            _ => defaults.methods,
+        };
+        let request_headers = match config.request_headers.mode {
+            Mode::List => RequestHeaders::List(texts(config.request_headers.entries)),
+            Mode::Any => RequestHeaders::Any,
+            Mode::AnyWithAuthorization => RequestHeaders::AnyWithAuthorization,
+            Mode::Default => defaults.request_headers,
+        };
+        let exposed_headers = match config.exposed_headers.mode {
+            Mode::List => ExposedHeaders::List(texts(config.exposed_headers.entries)),
+            Mode::Any => ExposedHeaders::Any,
+            _ => defaults.exposed_headers,
+        };
+        let or = |value: usize, default: usize| if value == 0 { default } else { value };
+        let core_config = PolicyConfig {
+            origins,
+            credentials: config.credentials,
+            methods,
+            request_headers,
+            exposed_headers,
+            max_age: config.max_age,
+            preflight_success_status: if config.success_status == 0 {
+                defaults.preflight_success_status
+            } else {
+                config.success_status
+            },
+            preflight_failure_status: if config.failure_status == 0 {
+                defaults.preflight_failure_status
+            } else {
+                config.failure_status
+            },
+            private_network: config.private_network,
+            allow_insecure_origins_with_credentials: config.allow_insecure_origins_with_credentials,
+            max_origin_len: or(config.max_origin_len, defaults.max_origin_len),
+            max_request_headers_len: or(config.max_request_headers_len, defaults.max_request_headers_len),
+            max_request_headers_count: or(config.max_request_headers_count, defaults.max_request_headers_count),
+        };
+        let storage = core::slice::from_raw_parts_mut(block.add(HEAD), layout.storage_len);
+        let settings = Settings::build(&core_config, storage).map_err(InitError::Policy)?;
+        // `Policy` is #[repr(C)] with its settings first: they go where the policy starts.
+        block.add(SETTINGS_AT).cast::<Settings>().write(settings);
+        let head = block.cast::<Block<[u8; 0]>>();
+        ptr::addr_of_mut!((*head).storage_len).write(layout.storage_len as u64);
+        // Last: only a complete policy carries the magic.
+        ptr::addr_of_mut!((*head).magic).write(POLICY_MAGIC ^ block.addr() as u64);
+        Ok(block)
+    }
+}
+
+/// The header of the block at `policy`, once it is known to be one corsguard initialised there.
+///
+/// # Safety
+/// `policy` is NULL or points to at least `HEAD` readable bytes.
+#[inline(always)]
+pub(crate) unsafe fn block_at(policy: *const corsguard_policy) -> Result<*const Block<[u8; 0]>, corsguard_result> {
+    if policy.is_null() {
+        return Err(CORSGUARD_RESULT_NULL_ARGUMENT);
+    }
+    let head = policy.cast::<Block<[u8; 0]>>();
+    if !head.is_aligned() {
+        return Err(CORSGUARD_RESULT_MISALIGNED);
+    }
+    // SAFETY: non-NULL, aligned, readable (the caller's contract).
+    if unsafe { ptr::addr_of!((*head).magic).read() } != POLICY_MAGIC ^ head.addr() as u64 {
+        return Err(CORSGUARD_RESULT_INVALID_POLICY);
+    }
+    Ok(head)
+}
+
+/// The core's policy inside the block at `policy`.
+///
+/// # Safety
+/// `policy` is NULL or points to at least `HEAD` readable bytes; if it holds the magic, it is a policy
+/// corsguard initialised there that stays valid for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn policy_at<'a>(policy: *const corsguard_policy) -> Result<&'a Policy<[u8]>, corsguard_result> {
+    // SAFETY: forwarded to the caller.
+    let head = unsafe { block_at(policy) }?;
+    // SAFETY: an initialised block: its storage length is the one it was built with.
+    let storage_len = unsafe { ptr::addr_of!((*head).storage_len).read() } as usize;
+    let block = ptr::slice_from_raw_parts(head.cast::<u8>(), storage_len) as *const Block<[u8]>;
+    // SAFETY: the settings were written and the storage initialised by `init`; nothing writes them since.
+    Ok(unsafe { &(*block).policy })
+}
+
+/// Checks the arguments every init-like call shares and reads the config.
+///
+/// # Safety
+/// `config` is NULL or points to a readable `corsguard_config` (see [`ConfigView::read`]).
+unsafe fn read_config<'a>(config: *const corsguard_config) -> Result<ConfigView<'a>, corsguard_result> {
+    if config.is_null() {
+        return Err(CORSGUARD_RESULT_NULL_ARGUMENT);
+    }
+    if !config.is_aligned() {
+        return Err(CORSGUARD_RESULT_MISALIGNED);
+    }
+    // SAFETY: non-NULL and aligned; readability is the caller's contract.
+    unsafe { ConfigView::read(config) }
+}
+
+/// Says how many bytes of memory `corsguard_policy_init` needs for this config, and writes it to
+/// `*size_out`. The size includes room to align any address and the scratch space used while building,
+/// so memory of this size at any address works.
+///
+/// Checks the arguments, not the policy: `corsguard_policy_init` reports a refused policy. Fails with
+/// `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL `config` or `size_out`), `CORSGUARD_RESULT_MISALIGNED` (`config`
+/// or `size_out` not aligned), `CORSGUARD_RESULT_INVALID_SLICE` (an invalid array or string in the config)
+/// or `CORSGUARD_RESULT_OUT_OF_RANGE` (an unknown mode); nothing is written then.
+#[no_mangle]
+pub unsafe extern "C" fn corsguard_policy_size(
+    config: *const corsguard_config,
+    size_out: *mut usize,
 ) -> corsguard_result {
     guard(|| {
-        done(unsafe { builder_mut(builder) }.map(|b| {
-            b.max_origin_len = max_origin_len;
-            b.max_request_headers_len = max_request_headers_len;
-            b.max_request_headers_count = max_request_headers_count;
-        }))
+        if size_out.is_null() {
+            return CORSGUARD_RESULT_NULL_ARGUMENT;
+        }
+        if !size_out.is_aligned() {
+            return CORSGUARD_RESULT_MISALIGNED;
+        }
+        // SAFETY: the caller gives NULL or a readable config.
+        let layout = unsafe { read_config(config) }.and_then(|config| Layout::of(&config));
+        match layout {
+            Ok(layout) => {
+                // SAFETY: non-NULL and aligned; the caller provides a writable size_t.
+                unsafe { size_out.write(layout.total) };
+                CORSGUARD_RESULT_OK
+            }
+            Err(code) => code,
+        }
     })
 }
 
-/// Validates the builder's settings and builds a policy from them. The builder is not changed: it may be
-/// built again, changed, or freed, and the policy does not depend on it.
+/// Validates `config` and builds the policy into the `len` bytes at `mem`, which the caller owns: nothing
+/// is allocated, and there is nothing to free. Get the size with `corsguard_policy_size`; `mem` may have
+/// any alignment.
 ///
-/// On success returns `CORSGUARD_RESULT_OK` and writes a new policy to `*policy_out`; the caller owns it and
-/// must eventually call `corsguard_policy_free`. When a rule is broken returns
-/// `CORSGUARD_RESULT_POLICY_INVALID` and, if `error_out` is not NULL, writes the first broken rule to
-/// `*error_out`; `*policy_out` is not written. `error_out` may be NULL; `builder` and `policy_out` may not
-/// (`CORSGUARD_RESULT_NULL_ARGUMENT`, nothing written).
+/// On success returns `CORSGUARD_RESULT_OK` and writes to `*policy_out` a pointer into `mem`. The policy
+/// is valid while `mem` is neither freed nor written (by anything but another `corsguard_policy_init`
+/// into it, once no thread uses the policy any more). It must not be moved or copied. The config, its
+/// arrays and its strings may be freed right after the call; they must not overlap `mem`.
+///
+/// When a rule is broken returns `CORSGUARD_RESULT_POLICY_INVALID` and, if `error_out` is not NULL,
+/// writes the first broken rule to `*error_out`. Other failures: `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL
+/// `config`, `mem` or `policy_out`), `CORSGUARD_RESULT_MISALIGNED` (`config`, `policy_out` or `error_out`
+/// not aligned), `CORSGUARD_RESULT_INVALID_SLICE` (an invalid array or string in the config),
+/// `CORSGUARD_RESULT_OUT_OF_RANGE` (an unknown mode), `CORSGUARD_RESULT_BUFFER_TOO_SMALL` (`len` is less
+/// than the policy needs at this address). `*policy_out` is written only on success; on
+/// `CORSGUARD_RESULT_POLICY_INVALID` the contents of `mem` are unspecified (and are not a policy).
 #[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_builder_build(
-    builder: *const corsguard_policy_builder,
-    policy_out: *mut *mut corsguard_policy,
+pub unsafe extern "C" fn corsguard_policy_init(
+    config: *const corsguard_config,
+    mem: *mut c_void,
+    len: usize,
+    policy_out: *mut *const corsguard_policy,
     error_out: *mut corsguard_policy_error,
 ) -> corsguard_result {
     guard(|| {
-        // SAFETY: the caller gives NULL or a live builder that no other thread is changing.
-        let Some(builder) = (unsafe { builder.as_ref() }) else {
-            return corsguard_result::NullArgument;
-        };
-        if policy_out.is_null() {
-            return corsguard_result::NullArgument;
+        if mem.is_null() || policy_out.is_null() {
+            return CORSGUARD_RESULT_NULL_ARGUMENT;
         }
-        match builder.build() {
-            Ok(policy) => {
-                // SAFETY: checked non-NULL; the caller provides a writable pointer.
-                unsafe { policy_out.write(Box::into_raw(policy)) };
-                corsguard_result::Ok
+        if !policy_out.is_aligned() || !error_out.is_aligned() {
+            return CORSGUARD_RESULT_MISALIGNED;
+        }
+        // SAFETY: the caller gives NULL or a readable config.
+        let config = match unsafe { read_config(config) } {
+            Ok(config) => config,
+            Err(code) => return code,
+        };
+        let layout = match Layout::of(&config) {
+            Ok(layout) => layout,
+            Err(code) => return code,
+        };
+        // SAFETY: the caller provides `len` writable bytes at `mem`, apart from the config's memory.
+        match unsafe { init(&config, &layout, mem.cast::<u8>(), len) } {
+            Ok(block) => {
+                // SAFETY: non-NULL and aligned; the caller provides a writable pointer.
+                unsafe { policy_out.write(block.cast_const().cast::<corsguard_policy>()) };
+                CORSGUARD_RESULT_OK
             }
-            Err(error) => {
+            Err(InitError::Code(code)) => code,
+            Err(InitError::Policy(error)) => {
                 if !error_out.is_null() {
-                    // SAFETY: non-NULL; the caller provides a writable `corsguard_policy_error`.
+                    // SAFETY: non-NULL and aligned; the caller provides a writable `corsguard_policy_error`.
                     unsafe { error_out.write(corsguard_policy_error::from_core(&error)) };
                 }
-                corsguard_result::PolicyInvalid
+                CORSGUARD_RESULT_POLICY_INVALID
             }
-        }
-    })
-}
-
-/// Frees a policy and everything it owns. NULL is allowed and does nothing.
-///
-/// The policy must come from `corsguard_policy_builder_build` and must not be used or freed again. Every
-/// `corsguard_decision` that borrows from it becomes invalid: free it only when no thread is deciding with
-/// it and no decision made with it is still read.
-#[no_mangle]
-pub unsafe extern "C" fn corsguard_policy_free(policy: *mut corsguard_policy) {
-    guard_or((), || {
-        if !policy.is_null() {
-            // SAFETY: the caller gives back a pointer from `Box::into_raw` in `..._build`, once.
-            drop(unsafe { Box::from_raw(policy) });
         }
     })
 }

@@ -1,7 +1,7 @@
 //! Byte slices and arrays of them crossing the ABI: the only place raw (pointer, length) pairs from C become
 //! Rust slices, after the checks every such pair gets.
 
-use crate::codes::corsguard_result;
+use crate::codes::{corsguard_result, CORSGUARD_RESULT_INVALID_SLICE};
 
 /// A borrowed run of bytes: `len` bytes starting at `ptr`. The bytes may be anything (not UTF-8, NUL
 /// included) and need no terminator.
@@ -18,8 +18,6 @@ pub struct corsguard_slice {
 }
 
 impl corsguard_slice {
-    pub(crate) const EMPTY: corsguard_slice = corsguard_slice { ptr: core::ptr::null(), len: 0 };
-
     pub(crate) fn of(bytes: &[u8]) -> corsguard_slice {
         corsguard_slice { ptr: bytes.as_ptr(), len: bytes.len() }
     }
@@ -30,12 +28,13 @@ impl corsguard_slice {
 /// # Safety
 /// Unless this returns an error, `s.ptr` must point to `s.len` readable bytes that stay valid and unchanged
 /// for `'a`.
+#[inline(always)]
 pub(crate) unsafe fn bytes<'a>(s: corsguard_slice) -> Result<&'a [u8], corsguard_result> {
     if s.len == 0 {
         return Ok(&[]);
     }
     if s.ptr.is_null() || s.len > isize::MAX as usize {
-        return Err(corsguard_result::InvalidSlice);
+        return Err(CORSGUARD_RESULT_INVALID_SLICE);
     }
     // SAFETY: non-NULL, length bounded by isize::MAX; validity for `'a` is the caller's contract.
     Ok(unsafe { core::slice::from_raw_parts(s.ptr, s.len) })
@@ -46,6 +45,7 @@ pub(crate) unsafe fn bytes<'a>(s: corsguard_slice) -> Result<&'a [u8], corsguard
 ///
 /// # Safety
 /// Unless this returns an error, `ptr` must point to `count` readable `corsguard_slice` values, valid for `'a`.
+#[inline(always)]
 pub(crate) unsafe fn array<'a>(
     ptr: *const corsguard_slice,
     count: usize,
@@ -54,7 +54,7 @@ pub(crate) unsafe fn array<'a>(
         return Ok(&[]);
     }
     if ptr.is_null() || !ptr.is_aligned() || count > isize::MAX as usize / core::mem::size_of::<corsguard_slice>() {
-        return Err(corsguard_result::InvalidSlice);
+        return Err(CORSGUARD_RESULT_INVALID_SLICE);
     }
     // SAFETY: non-NULL, total size bounded by isize::MAX; validity is the caller's contract.
     Ok(unsafe { core::slice::from_raw_parts(ptr, count) })

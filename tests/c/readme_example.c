@@ -1,37 +1,39 @@
-/* Build a policy once, decide a request, send the headers. */
+/* Build a policy once from a static config into static memory, decide a request, send the headers. */
 #include <stdio.h>
 #include <string.h>
 
 #include <corsguard.h>
+
+static const corsguard_slice origins[] = {CORSGUARD_SLICE("https://app.example.com"),
+                                          CORSGUARD_SLICE("https://*.example.com")};
+static const corsguard_slice methods[] = {CORSGUARD_SLICE("GET"), CORSGUARD_SLICE("POST"), CORSGUARD_SLICE("PUT")};
+static const corsguard_slice allowed_headers[] = {CORSGUARD_SLICE("content-type"), CORSGUARD_SLICE("x-request-id")};
+
+/* Every field left out is zero, which is its secure default. */
+static const corsguard_config config = {
+    .origins = origins,
+    .origin_count = 2,
+    .credentials = true,
+    .methods_mode = CORSGUARD_MODE_LIST,
+    .methods = methods,
+    .method_count = 3,
+    .request_headers_mode = CORSGUARD_MODE_LIST,
+    .request_headers = allowed_headers,
+    .request_header_count = 2,
+    .has_max_age = true,
+    .max_age = 600,
+};
 
 static corsguard_slice str(const char *s) {
     corsguard_slice slice = {(const uint8_t *)s, strlen(s)};
     return slice;
 }
 
-static corsguard_policy *make_policy(void) {
-    static const char *origins[] = {"https://app.example.com", "https://*.example.com"};
-    corsguard_slice methods[] = {str("GET"), str("POST"), str("PUT")};
-    corsguard_slice headers[] = {str("content-type"), str("x-request-id")};
-    corsguard_policy_builder *builder = NULL;
-    corsguard_policy *policy = NULL;
+/* Validates the config once, at start-up, into `memory`: nothing is allocated and nothing needs freeing. */
+static const corsguard_policy *make_policy(void *memory, size_t len) {
+    const corsguard_policy *policy = NULL;
     corsguard_policy_error error;
-    corsguard_result result;
-    size_t i;
-
-    if (corsguard_policy_builder_new(&builder) != CORSGUARD_RESULT_OK) {
-        return NULL;
-    }
-    /* Setters only copy (they fail only for NULL or invalid slices); the build checks every rule. */
-    for (i = 0; i < sizeof origins / sizeof origins[0]; i++) {
-        corsguard_policy_builder_add_origin(builder, (const uint8_t *)origins[i], strlen(origins[i]));
-    }
-    corsguard_policy_builder_set_credentials(builder, true);
-    corsguard_policy_builder_set_methods(builder, methods, 3);
-    corsguard_policy_builder_set_request_headers(builder, headers, 2);
-    corsguard_policy_builder_set_max_age(builder, 600);
-
-    result = corsguard_policy_builder_build(builder, &policy, &error);
+    corsguard_result result = corsguard_policy_init(&config, memory, len, &policy, &error);
     if (result == CORSGUARD_RESULT_POLICY_INVALID) {
         if (error.index == CORSGUARD_NO_INDEX) {
             fprintf(stderr, "bad CORS policy: %s: %s\n", error.setting_name, error.message);
@@ -39,23 +41,23 @@ static corsguard_policy *make_policy(void) {
             fprintf(stderr, "bad CORS policy: %s[%zu]: %s\n", error.setting_name, error.index, error.message);
         }
     } else if (result != CORSGUARD_RESULT_OK) {
-        fprintf(stderr, "corsguard: %s\n", corsguard_result_str(result));
+        fprintf(stderr, "corsguard: %s\n", corsguard_result_str(result)); /* e.g. memory too small */
     }
-    corsguard_policy_builder_free(builder); /* the policy keeps its own copies */
     return policy;
 }
 
 int main(void) {
-    corsguard_policy *policy = make_policy();
+    static unsigned char memory[8192]; /* corsguard_policy_size(&config, &size) says how much is needed */
+    const corsguard_policy *policy = make_policy(memory, sizeof memory);
     /* What an HTTP parser hands over for: OPTIONS /api with three CORS headers. */
     corsguard_slice origin = str("https://admin.example.com");
     corsguard_slice request_method = str("PUT");
     corsguard_slice request_headers = str("content-type,x-request-id");
     corsguard_request request = {0};
-    corsguard_decision decision;
+    corsguard_decision decision; /* written in place: read it where it is, never copy it */
+    corsguard_header headers[CORSGUARD_MAX_HEADERS];
     char head[1024];
-    size_t len = 0;
-    int exit_code;
+    size_t i, count = 0, len = 0;
 
     if (policy == NULL) {
         return 1;
@@ -69,29 +71,25 @@ int main(void) {
     request.request_headers_count = 1;
 
     if (corsguard_decide(policy, &request, &decision) != CORSGUARD_RESULT_OK) {
-        fprintf(stderr, "corsguard: cannot decide\n"); /* only NULL, invalid slices, too many lines */
-        corsguard_policy_free(policy);
+        fprintf(stderr, "corsguard: cannot decide\n"); /* NULL, invalid slices, too many lines */
         return 1;
     }
-    if (decision.verdict == CORSGUARD_VERDICT_DENIED) {
-        fprintf(stderr, "CORS denied: %s\n", corsguard_reason_str(decision.reason));
+    if (corsguard_decision_verdict(&decision) == CORSGUARD_VERDICT_DENIED) {
+        fprintf(stderr, "CORS denied: %s\n", corsguard_reason_str(corsguard_decision_reason(&decision)));
     }
     /* Either render the headers at once... */
     if (corsguard_decision_write_headers(&decision, (uint8_t *)head, sizeof head, &len) == CORSGUARD_RESULT_OK) {
-        if (decision.answer_now) {
-            printf("HTTP/1.1 %u \r\n%.*sContent-Length: 0\r\n\r\n", (unsigned)decision.status, (int)len, head);
+        if (corsguard_decision_answer_now(&decision)) {
+            printf("HTTP/1.1 %u \r\n%.*sContent-Length: 0\r\n\r\n", (unsigned)corsguard_decision_status(&decision),
+                   (int)len, head);
         }
     }
     /* ...or add them one by one to your own response (append to Vary, never replace it). */
-    {
-        size_t i;
-        for (i = 0; i < decision.header_count; i++) {
-            const corsguard_header *h = &decision.headers[i];
-            fprintf(stderr, "add %.*s: %.*s\n", (int)h->name.len, (const char *)h->name.ptr, (int)h->value.len,
-                    (const char *)h->value.ptr);
+    if (corsguard_decision_headers(&decision, headers, CORSGUARD_MAX_HEADERS, &count) == CORSGUARD_RESULT_OK) {
+        for (i = 0; i < count; i++) {
+            fprintf(stderr, "add %.*s: %.*s\n", (int)headers[i].name.len, (const char *)headers[i].name.ptr,
+                    (int)headers[i].value.len, (const char *)headers[i].value.ptr);
         }
     }
-    exit_code = decision.verdict == CORSGUARD_VERDICT_ALLOWED ? 0 : 1;
-    corsguard_policy_free(policy); /* after the last use of the decision: its values borrow from the policy */
-    return exit_code;
+    return corsguard_decision_verdict(&decision) == CORSGUARD_VERDICT_ALLOWED ? 0 : 1;
 }

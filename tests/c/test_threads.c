@@ -1,4 +1,5 @@
-/* One policy, many threads deciding at once: every decision must equal the one made alone beforehand.
+/* One policy, built from a static config into static memory, many threads deciding at once, each into its
+ * own decision on its stack: every decision must equal the one made alone beforehand.
  *
  * usage: test_threads [ROUNDS]   (default 300; the valgrind run passes fewer, as valgrind runs threads one
  * at a time and slowly). Each of THREADS threads decides every request ROUNDS times, starting at a different
@@ -27,7 +28,8 @@ typedef struct {
     size_t rendered_len;
 } case_t;
 
-static corsguard_policy *policy;
+static const corsguard_policy *policy;
+static unsigned char policy_memory[8192];
 static case_t cases[REQUESTS];
 static long rounds = 300;
 
@@ -76,7 +78,8 @@ static int decide_and_compare(const case_t *c, long *errors) {
         (*errors)++;
         return 1;
     }
-    return d.kind != c->kind || d.verdict != c->verdict || d.reason != c->reason || d.status != c->status ||
+    return corsguard_decision_kind(&d) != c->kind || corsguard_decision_verdict(&d) != c->verdict ||
+           corsguard_decision_reason(&d) != c->reason || corsguard_decision_status(&d) != c->status ||
            n != c->rendered_len || memcmp(buf, c->rendered, n) != 0;
 }
 
@@ -94,26 +97,30 @@ static void *work(void *arg) {
     return NULL;
 }
 
+static const corsguard_slice origins[] = {CORSGUARD_SLICE("https://app.example.com"),
+                                          CORSGUARD_SLICE("https://*.api.example.com"),
+                                          CORSGUARD_SLICE("http://localhost:*")};
+static const corsguard_slice methods[] = {CORSGUARD_SLICE("GET"), CORSGUARD_SLICE("PUT"), CORSGUARD_SLICE("PATCH")};
+static const corsguard_slice names[] = {CORSGUARD_SLICE("content-type"), CORSGUARD_SLICE("x-request-id")};
+static const corsguard_config config = {
+    .origins = origins,
+    .origin_count = 3,
+    .credentials = true,
+    .methods_mode = CORSGUARD_MODE_LIST,
+    .methods = methods,
+    .method_count = 3,
+    .request_headers_mode = CORSGUARD_MODE_LIST,
+    .request_headers = names,
+    .request_header_count = 2,
+    .has_max_age = true,
+    .max_age = 600,
+};
+
 static void test_build_policy(void) {
-    corsguard_policy_builder *b = NULL;
-    corsguard_slice methods[3], names[2];
-    methods[0] = slice_of("GET");
-    methods[1] = slice_of("PUT");
-    methods[2] = slice_of("PATCH");
-    names[0] = slice_of("content-type");
-    names[1] = slice_of("x-request-id");
-    CHECK_EQ(corsguard_policy_builder_new(&b), CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_add_origin(b, (const uint8_t *)"https://app.example.com", 23),
-             CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_add_origin(b, (const uint8_t *)"https://*.api.example.com", 25),
-             CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_add_origin(b, (const uint8_t *)"http://localhost:*", 18), CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_set_credentials(b, true), CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_set_methods(b, methods, 3), CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_set_request_headers(b, names, 2), CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_set_max_age(b, 600), CORSGUARD_RESULT_OK);
-    CHECK_EQ(corsguard_policy_builder_build(b, &policy, NULL), CORSGUARD_RESULT_OK);
-    corsguard_policy_builder_free(b);
+    size_t size = 0;
+    CHECK_EQ(corsguard_policy_size(&config, &size), CORSGUARD_RESULT_OK);
+    CHECK(size <= sizeof policy_memory);
+    CHECK_EQ(corsguard_policy_init(&config, policy_memory, sizeof policy_memory, &policy, NULL), CORSGUARD_RESULT_OK);
 }
 
 static void test_expectations_alone(void) {
@@ -125,13 +132,13 @@ static void test_expectations_alone(void) {
         CHECK_EQ(corsguard_decide(policy, &c->request, &d), CORSGUARD_RESULT_OK);
         CHECK_EQ(corsguard_decision_write_headers(&d, c->rendered, sizeof c->rendered, &c->rendered_len),
                  CORSGUARD_RESULT_OK);
-        c->kind = d.kind;
-        c->verdict = d.verdict;
-        c->reason = d.reason;
-        c->status = d.status;
-        allowed += d.verdict == CORSGUARD_VERDICT_ALLOWED;
-        denied += d.verdict == CORSGUARD_VERDICT_DENIED;
-        preflights += d.kind == CORSGUARD_KIND_PREFLIGHT;
+        c->kind = corsguard_decision_kind(&d);
+        c->verdict = corsguard_decision_verdict(&d);
+        c->reason = corsguard_decision_reason(&d);
+        c->status = corsguard_decision_status(&d);
+        allowed += c->verdict == CORSGUARD_VERDICT_ALLOWED;
+        denied += c->verdict == CORSGUARD_VERDICT_DENIED;
+        preflights += c->kind == CORSGUARD_KIND_PREFLIGHT;
     }
     /* The mix exercises allowed and denied, actual and preflight answers. */
     CHECK(allowed >= 8);
@@ -176,6 +183,5 @@ int main(int argc, char **argv) {
     }
     RUN(test_expectations_alone);
     RUN(test_concurrent_decisions_match);
-    corsguard_policy_free(policy);
     return check_finish("threads");
 }

@@ -1,8 +1,11 @@
-/* Runs every shared vector (the JSON files in tests/vectors, made C data by gen_vectors.py) through the C ABI.
+/* Runs every shared vector (the JSON files in tests/vectors, made C data by gen_vectors.py) through the C ABI,
+ * twice: a policy built from a corsguard_config into a heap block of exactly corsguard_policy_size bytes, and
+ * one from the builder. Both must give the vector's answer.
  *
  * Every byte string is first copied into a heap buffer of exactly its length, so that AddressSanitizer and
- * valgrind see any read past the end; policy strings are freed right after they are handed to the builder,
- * and the builder right after the build, so the policy relying on either would be a use after free. */
+ * valgrind see any read past the end; policy strings (and the config) are freed right after the init or after
+ * they are handed to the builder, and the builder right after the build, so a policy relying on any of them
+ * would be a use after free. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -56,7 +59,8 @@ static void set_list(corsguard_policy_builder *b, const tv_list *list, list_sett
     free_slices(s, list->count);
 }
 
-static corsguard_result build(const tv_vector *v, corsguard_policy **policy, corsguard_policy_error *error) {
+static corsguard_result build_with_builder(const tv_vector *v, corsguard_policy **policy,
+                                           corsguard_policy_error *error) {
     corsguard_policy_builder *b = NULL;
     corsguard_result result;
     size_t i;
@@ -111,21 +115,113 @@ static corsguard_result build(const tv_vector *v, corsguard_policy **policy, cor
     return result;
 }
 
+/* Whether the vector can be written as a corsguard_config, where 0 means the default: a vector that sets a
+ * status or cap to 0 (to see it refused) runs through the builder only. */
+static bool expressible_as_config(const tv_vector *v) {
+    return !(v->has_statuses && (v->success_status == 0 || v->failure_status == 0)) &&
+           !(v->has_caps && (v->max_origin_len == 0 || v->max_request_headers_len == 0 ||
+                             v->max_request_headers_count == 0));
+}
+
+static uint32_t mode_of(int tv_mode) {
+    switch (tv_mode) {
+    case TV_LIST:
+        return CORSGUARD_MODE_LIST;
+    case TV_ANY:
+        return CORSGUARD_MODE_ANY;
+    case TV_ANY_WITH_AUTHORIZATION:
+        return CORSGUARD_MODE_ANY_WITH_AUTHORIZATION;
+    default:
+        return CORSGUARD_MODE_DEFAULT;
+    }
+}
+
+/* Builds the vector's policy from a heap-allocated config into a heap block of exactly the size asked for;
+ * `*memory` owns the block (NULL when nothing was built). */
+static corsguard_result build_with_config(const tv_vector *v, unsigned char **memory, const corsguard_policy **policy,
+                                          corsguard_policy_error *error) {
+    corsguard_config *c = (corsguard_config *)calloc(1, sizeof *c);
+    corsguard_result result;
+    size_t size = 0;
+    if (c == NULL) {
+        abort();
+    }
+    *memory = NULL;
+    c->origins = copy_slices(&v->origins);
+    c->origin_count = v->origins.count;
+    c->credentials = v->has_credentials && v->credentials;
+    c->methods_mode = mode_of(v->methods_mode);
+    c->methods = copy_slices(&v->methods);
+    c->method_count = v->methods.count;
+    c->request_headers_mode = mode_of(v->request_headers_mode);
+    c->request_headers = copy_slices(&v->request_headers);
+    c->request_header_count = v->request_headers.count;
+    c->exposed_headers_mode = mode_of(v->exposed_headers_mode);
+    c->exposed_headers = copy_slices(&v->exposed_headers);
+    c->exposed_header_count = v->exposed_headers.count;
+    c->has_max_age = v->max_age_mode == TV_SET;
+    c->max_age = v->max_age;
+    if (v->has_statuses) {
+        /* Above 65535 is out of range either way; 0xFFFF keeps it so for the init to report. */
+        c->preflight_success_status = v->success_status > 0xFFFFu ? 0xFFFFu : (uint16_t)v->success_status;
+        c->preflight_failure_status = v->failure_status > 0xFFFFu ? 0xFFFFu : (uint16_t)v->failure_status;
+    }
+    c->private_network = v->has_private_network && v->private_network;
+    c->allow_insecure_origins_with_credentials =
+        v->has_allow_insecure_origins_with_credentials && v->allow_insecure_origins_with_credentials;
+    if (v->has_caps) {
+        c->max_origin_len = v->max_origin_len;
+        c->max_request_headers_len = v->max_request_headers_len;
+        c->max_request_headers_count = v->max_request_headers_count;
+    }
+    result = corsguard_policy_size(c, &size);
+    CHECK_EQ(result, CORSGUARD_RESULT_OK);
+    if (result == CORSGUARD_RESULT_OK) {
+        *memory = (unsigned char *)malloc(size);
+        if (*memory == NULL) {
+            abort();
+        }
+        result = corsguard_policy_init(c, *memory, size, policy, error);
+        if (result != CORSGUARD_RESULT_OK) {
+            free(*memory);
+            *memory = NULL;
+        }
+    }
+    free_slices((corsguard_slice *)c->origins, c->origin_count);
+    free_slices((corsguard_slice *)c->methods, c->method_count);
+    free_slices((corsguard_slice *)c->request_headers, c->request_header_count);
+    free_slices((corsguard_slice *)c->exposed_headers, c->exposed_header_count);
+    free(c);
+    return result;
+}
+
+static void check_error_fields(const tv_vector *v, const corsguard_policy_error *error) {
+    CHECK_EQ(error->kind, v->error_kind);
+    CHECK_EQ(error->index, v->error_index);
+    CHECK_EQ(error->origin_error, v->error_origin_error);
+    CHECK(error->message == corsguard_policy_error_kind_str(error->kind));
+    CHECK(error->setting_name == corsguard_setting_str(error->setting));
+    if (v->error_setting != NULL) {
+        CHECK_STR(error->setting_name, v->error_setting);
+    }
+}
+
 static void check_policy_error(const tv_vector *v) {
     corsguard_policy *policy = NULL;
+    const corsguard_policy *in_memory = NULL;
+    unsigned char *memory = NULL;
     corsguard_policy_error error;
     memset(&error, 0xEE, sizeof error);
-    CHECK_EQ(build(v, &policy, &error), CORSGUARD_RESULT_POLICY_INVALID);
+    CHECK_EQ(build_with_builder(v, &policy, &error), CORSGUARD_RESULT_POLICY_INVALID);
     CHECK(policy == NULL);
-    CHECK_EQ(error.kind, v->error_kind);
-    CHECK_EQ(error.index, v->error_index);
-    CHECK_EQ(error.origin_error, v->error_origin_error);
-    CHECK(error.message == corsguard_policy_error_kind_str(error.kind));
-    CHECK(error.setting_name == corsguard_setting_str(error.setting));
-    if (v->error_setting != NULL) {
-        CHECK_STR(error.setting_name, v->error_setting);
-    }
+    check_error_fields(v, &error);
     corsguard_policy_free(policy);
+    if (expressible_as_config(v)) {
+        memset(&error, 0xEE, sizeof error);
+        CHECK_EQ(build_with_config(v, &memory, &in_memory, &error), CORSGUARD_RESULT_POLICY_INVALID);
+        CHECK(in_memory == NULL && memory == NULL);
+        check_error_fields(v, &error);
+    }
 }
 
 static bool is_field_value(const uint8_t *p, size_t n) {
@@ -138,20 +234,14 @@ static bool is_field_value(const uint8_t *p, size_t n) {
     return true;
 }
 
-static void check_decision(const tv_vector *v) {
-    corsguard_policy *policy = NULL;
-    corsguard_policy_error error;
+static void check_decision_with(const tv_vector *v, const corsguard_policy *policy) {
     corsguard_request request;
     corsguard_decision d;
+    corsguard_header headers[CORSGUARD_MAX_HEADERS], extra;
     corsguard_slice *origin, *acrm, *acrh, *acrpn;
     unsigned char *method, *rendered, *expected;
-    size_t i, needed = 0, written = 0, at = 0;
+    size_t i, count = 0, needed = 0, written = 0, at = 0;
 
-    CHECK_EQ(build(v, &policy, &error), CORSGUARD_RESULT_OK);
-    if (policy == NULL) {
-        fprintf(stderr, "  policy refused: %s (%s)\n", error.message, error.setting_name);
-        return;
-    }
     method = copy_bytes(&v->method);
     origin = copy_slices(&v->req_origin);
     acrm = copy_slices(&v->req_request_method);
@@ -169,23 +259,25 @@ static void check_decision(const tv_vector *v) {
     request.request_private_network_count = v->req_request_private_network.count;
 
     CHECK_EQ(corsguard_decide(policy, &request, &d), CORSGUARD_RESULT_OK);
-    CHECK_EQ(d.kind, v->kind);
-    CHECK_EQ(d.verdict, v->verdict);
-    CHECK_EQ(d.reason, v->reason);
-    CHECK_EQ(d.origin_error, v->origin_error);
-    CHECK_EQ(d.status, v->status);
-    CHECK_EQ(d.answer_now, v->kind == CORSGUARD_KIND_PREFLIGHT);
-    CHECK_EQ(d.header_count, v->headers.count);
-    for (i = 0; i < d.header_count && i < v->headers.count; i++) {
+    CHECK_EQ(corsguard_decision_kind(&d), v->kind);
+    CHECK_EQ(corsguard_decision_verdict(&d), v->verdict);
+    CHECK_EQ(corsguard_decision_reason(&d), v->reason);
+    CHECK_EQ(corsguard_decision_origin_error(&d), v->origin_error);
+    CHECK_EQ(corsguard_decision_status(&d), v->status);
+    CHECK_EQ(corsguard_decision_answer_now(&d), v->kind == CORSGUARD_KIND_PREFLIGHT);
+    CHECK_EQ(corsguard_decision_header_count(&d), v->headers.count);
+    CHECK_EQ(corsguard_decision_headers(&d, headers, CORSGUARD_MAX_HEADERS, &count), CORSGUARD_RESULT_OK);
+    CHECK_EQ(count, v->headers.count);
+    for (i = 0; i < count && i < v->headers.count; i++) {
         const tv_header *want = &v->headers.items[i];
-        CHECK_BYTES(d.headers[i].name.ptr, d.headers[i].name.len, want->name.ptr, want->name.len);
-        CHECK_BYTES(d.headers[i].value.ptr, d.headers[i].value.len, want->value.ptr, want->value.len);
-        CHECK(is_field_value(d.headers[i].value.ptr, d.headers[i].value.len));
-        CHECK(d.headers[i].name.ptr[d.headers[i].name.len] == 0);
+        CHECK_BYTES(headers[i].name.ptr, headers[i].name.len, want->name.ptr, want->name.len);
+        CHECK_BYTES(headers[i].value.ptr, headers[i].value.len, want->value.ptr, want->value.len);
+        CHECK(is_field_value(headers[i].value.ptr, headers[i].value.len));
+        CHECK(headers[i].name.ptr[headers[i].name.len] == 0);
+        CHECK_EQ(corsguard_decision_header(&d, i, &extra), CORSGUARD_RESULT_OK);
+        CHECK(extra.name.ptr == headers[i].name.ptr && extra.value.ptr == headers[i].value.ptr);
     }
-    for (; i < CORSGUARD_MAX_HEADERS; i++) {
-        CHECK(d.headers[i].name.len == 0 && d.headers[i].value.len == 0);
-    }
+    CHECK_EQ(corsguard_decision_header(&d, count, &extra), CORSGUARD_RESULT_OUT_OF_RANGE);
 
     /* The rendering is exactly "Name: value\r\n" per expected header, and a buffer one byte short is refused. */
     for (i = 0; i < v->headers.count; i++) {
@@ -227,7 +319,30 @@ static void check_decision(const tv_vector *v) {
     free_slices(acrm, v->req_request_method.count);
     free_slices(acrh, v->req_request_headers.count);
     free_slices(acrpn, v->req_request_private_network.count);
-    corsguard_policy_free(policy);
+}
+
+static void check_decision(const tv_vector *v) {
+    corsguard_policy *policy = NULL;
+    const corsguard_policy *in_memory = NULL;
+    unsigned char *memory = NULL;
+    corsguard_policy_error error;
+
+    CHECK_EQ(build_with_builder(v, &policy, &error), CORSGUARD_RESULT_OK);
+    if (policy == NULL) {
+        fprintf(stderr, "  policy refused by the builder: %s (%s)\n", error.message, error.setting_name);
+    } else {
+        check_decision_with(v, policy);
+        corsguard_policy_free(policy);
+    }
+    if (expressible_as_config(v)) {
+        CHECK_EQ(build_with_config(v, &memory, &in_memory, &error), CORSGUARD_RESULT_OK);
+        if (in_memory == NULL) {
+            fprintf(stderr, "  policy refused by corsguard_policy_init: %s (%s)\n", error.message, error.setting_name);
+        } else {
+            check_decision_with(v, in_memory);
+        }
+        free(memory);
+    }
 }
 
 int main(void) {
