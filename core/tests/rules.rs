@@ -1427,7 +1427,7 @@ fn policies_are_send_sync_and_own_their_data() {
     owned::<OwnedPolicy>();
     // Built from strings that are dropped right after: nothing is borrowed from the configuration.
     let policy = {
-        let origins = vec![String::from("https://app.example.com"), String::from("https://*.example.org")];
+        let origins = [String::from("https://app.example.com"), String::from("https://*.example.org")];
         let list: Vec<&str> = origins.iter().map(String::as_str).collect();
         OwnedPolicy::build(&PolicyConfig::new(&list)).unwrap()
     };

@@ -424,9 +424,11 @@ pub(crate) unsafe fn init(
             max_request_headers_count: or(config.max_request_headers_count, defaults.max_request_headers_count),
         };
         let storage = core::slice::from_raw_parts_mut(block.add(HEAD), layout.storage_len);
-        let settings = Settings::build(&core_config, storage).map_err(InitError::Policy)?;
-        // `Policy` is #[repr(C)] with its settings first: they go where the policy starts.
-        block.add(SETTINGS_AT).cast::<Settings>().write(settings);
+        // `Policy` is #[repr(C)] with its settings first: they go where the policy starts, built in place (a
+        // settings value is about 4 KiB: no copy of it goes through the stack, which firmware has little of).
+        let place = block.add(SETTINGS_AT).cast::<Settings>();
+        place.write(Settings::EMPTY);
+        (*place).build_into(&core_config, storage).map_err(InitError::Policy)?;
         let head = block.cast::<Block<[u8; 0]>>();
         ptr::addr_of_mut!((*head).storage_len).write(layout.storage_len as u64);
         // Last: only a complete policy carries the magic.

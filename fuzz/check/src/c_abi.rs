@@ -13,9 +13,9 @@ use corsguard::{OwnedPolicy, PolicyConfig, PolicyError, Request};
 use corsguard_ffi::{
     corsguard_config, corsguard_decide, corsguard_decision, corsguard_decision_answer_now, corsguard_decision_header,
     corsguard_decision_header_count, corsguard_decision_headers, corsguard_decision_kind,
-    corsguard_decision_origin_error, corsguard_decision_reason, corsguard_decision_status,
-    corsguard_decision_verdict, corsguard_decision_write_headers, corsguard_header, corsguard_origin_error_str,
-    corsguard_policy, corsguard_policy_builder, corsguard_policy_builder_add_origin, corsguard_policy_builder_build,
+    corsguard_decision_origin_error, corsguard_decision_reason, corsguard_decision_status, corsguard_decision_verdict,
+    corsguard_decision_write_headers, corsguard_header, corsguard_origin_error_str, corsguard_policy,
+    corsguard_policy_builder, corsguard_policy_builder_add_origin, corsguard_policy_builder_build,
     corsguard_policy_builder_free, corsguard_policy_builder_new,
     corsguard_policy_builder_set_allow_insecure_origins_with_credentials, corsguard_policy_builder_set_caps,
     corsguard_policy_builder_set_credentials, corsguard_policy_builder_set_exposed_headers,
@@ -74,7 +74,14 @@ fn slices(lines: &[Vec<u8>]) -> Vec<corsguard_slice> {
 }
 
 fn zero_error() -> corsguard_policy_error {
-    corsguard_policy_error { kind: 0, setting: 0, index: 0, origin_error: 0, message: ptr::null(), setting_name: ptr::null() }
+    corsguard_policy_error {
+        kind: 0,
+        setting: 0,
+        index: 0,
+        origin_error: 0,
+        message: ptr::null(),
+        setting_name: ptr::null(),
+    }
 }
 
 fn new_decision() -> Box<corsguard_decision> {
@@ -159,7 +166,11 @@ fn build_with_config(
         method_count: methods.len(),
         request_headers_mode: mode(
             owned.request_headers.is_some(),
-            if owned.headers_any_with_authorization { CORSGUARD_MODE_ANY_WITH_AUTHORIZATION } else { CORSGUARD_MODE_ANY },
+            if owned.headers_any_with_authorization {
+                CORSGUARD_MODE_ANY_WITH_AUTHORIZATION
+            } else {
+                CORSGUARD_MODE_ANY
+            },
         ),
         request_headers: request_headers.as_ptr(),
         request_header_count: request_headers.len(),
@@ -228,14 +239,20 @@ fn build_with_config(
 }
 
 /// Builds the policy through the C builder; returns the C result, the policy (on success) and the error.
-fn build_with_builder(owned: &OwnedConfig, raw: Option<&[u8]>) -> (corsguard_result, Option<CPolicy>, corsguard_policy_error) {
+fn build_with_builder(
+    owned: &OwnedConfig,
+    raw: Option<&[u8]>,
+) -> (corsguard_result, Option<CPolicy>, corsguard_policy_error) {
     let mut builder: *mut corsguard_policy_builder = ptr::null_mut();
     // SAFETY (every call below): pointers to live locals, and (pointer, length) pairs from live slices.
     unsafe {
         assert_eq!(corsguard_policy_builder_new(&mut builder), CORSGUARD_RESULT_OK);
         assert!(!builder.is_null());
         for origin in &owned.origins {
-            assert_eq!(corsguard_policy_builder_add_origin(builder, origin.as_ptr(), origin.len()), CORSGUARD_RESULT_OK);
+            assert_eq!(
+                corsguard_policy_builder_add_origin(builder, origin.as_ptr(), origin.len()),
+                CORSGUARD_RESULT_OK
+            );
         }
         if let Some(raw) = raw {
             assert_eq!(corsguard_policy_builder_add_origin(builder, raw.as_ptr(), raw.len()), CORSGUARD_RESULT_OK);
@@ -252,7 +269,10 @@ fn build_with_builder(owned: &OwnedConfig, raw: Option<&[u8]>) -> (corsguard_res
         match &owned.request_headers {
             Some(h) => {
                 let h = list(h);
-                assert_eq!(corsguard_policy_builder_set_request_headers(builder, h.as_ptr(), h.len()), CORSGUARD_RESULT_OK);
+                assert_eq!(
+                    corsguard_policy_builder_set_request_headers(builder, h.as_ptr(), h.len()),
+                    CORSGUARD_RESULT_OK
+                );
             }
             None => assert_eq!(
                 corsguard_policy_builder_set_request_headers_any(builder, owned.headers_any_with_authorization),
@@ -262,7 +282,10 @@ fn build_with_builder(owned: &OwnedConfig, raw: Option<&[u8]>) -> (corsguard_res
         match &owned.exposed_headers {
             Some(h) => {
                 let h = list(h);
-                assert_eq!(corsguard_policy_builder_set_exposed_headers(builder, h.as_ptr(), h.len()), CORSGUARD_RESULT_OK);
+                assert_eq!(
+                    corsguard_policy_builder_set_exposed_headers(builder, h.as_ptr(), h.len()),
+                    CORSGUARD_RESULT_OK
+                );
             }
             None => assert_eq!(corsguard_policy_builder_set_exposed_headers_any(builder), CORSGUARD_RESULT_OK),
         }
@@ -275,9 +298,15 @@ fn build_with_builder(owned: &OwnedConfig, raw: Option<&[u8]>) -> (corsguard_res
             u32::from(owned.base.preflight_failure_status),
         );
         assert_eq!(statuses, CORSGUARD_RESULT_OK);
-        assert_eq!(corsguard_policy_builder_set_private_network(builder, owned.base.private_network), CORSGUARD_RESULT_OK);
+        assert_eq!(
+            corsguard_policy_builder_set_private_network(builder, owned.base.private_network),
+            CORSGUARD_RESULT_OK
+        );
         let insecure = owned.base.allow_insecure_origins_with_credentials;
-        assert_eq!(corsguard_policy_builder_set_allow_insecure_origins_with_credentials(builder, insecure), CORSGUARD_RESULT_OK);
+        assert_eq!(
+            corsguard_policy_builder_set_allow_insecure_origins_with_credentials(builder, insecure),
+            CORSGUARD_RESULT_OK
+        );
         let caps = corsguard_policy_builder_set_caps(
             builder,
             owned.base.max_origin_len,
@@ -288,8 +317,14 @@ fn build_with_builder(owned: &OwnedConfig, raw: Option<&[u8]>) -> (corsguard_res
 
         // NULL arguments are refused and write nothing.
         let mut sentinel = 0x5a5a_usize as *mut corsguard_policy;
-        assert_eq!(corsguard_policy_builder_build(ptr::null(), &mut sentinel, ptr::null_mut()), CORSGUARD_RESULT_NULL_ARGUMENT);
-        assert_eq!(corsguard_policy_builder_build(builder, ptr::null_mut(), ptr::null_mut()), CORSGUARD_RESULT_NULL_ARGUMENT);
+        assert_eq!(
+            corsguard_policy_builder_build(ptr::null(), &mut sentinel, ptr::null_mut()),
+            CORSGUARD_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            corsguard_policy_builder_build(builder, ptr::null_mut(), ptr::null_mut()),
+            CORSGUARD_RESULT_NULL_ARGUMENT
+        );
         assert_eq!(sentinel as usize, 0x5a5a);
 
         let mut policy: *mut corsguard_policy = ptr::null_mut();
@@ -328,7 +363,9 @@ fn same_build(
             unsafe {
                 assert!(!error.message.is_null() && !error.setting_name.is_null());
                 assert!(!std::ffi::CStr::from_ptr(error.message).to_bytes().is_empty());
-                assert!(!std::ffi::CStr::from_ptr(corsguard_origin_error_str(error.origin_error)).to_bytes().is_empty());
+                assert!(!std::ffi::CStr::from_ptr(corsguard_origin_error_str(error.origin_error))
+                    .to_bytes()
+                    .is_empty());
             }
             None
         }
@@ -469,7 +506,10 @@ fn decide_both(policy: *const corsguard_policy, rust_policy: &OwnedPolicy, reque
         assert_eq!(corsguard_decide(policy, &c_request, ptr::null_mut()), CORSGUARD_RESULT_NULL_ARGUMENT);
         assert!(other.opaque.iter().all(|&w| w == 0));
         let mut n = 5usize;
-        assert_eq!(corsguard_decision_write_headers(&*other, ptr::null_mut(), 0, &mut n), CORSGUARD_RESULT_INVALID_DECISION);
+        assert_eq!(
+            corsguard_decision_write_headers(&*other, ptr::null_mut(), 0, &mut n),
+            CORSGUARD_RESULT_INVALID_DECISION
+        );
         assert_eq!(n, 5);
     }
     let c: &corsguard_decision = &out;
@@ -514,8 +554,10 @@ fn decide_both(policy: *const corsguard_policy, rust_policy: &OwnedPolicy, reque
             assert_eq!(corsguard_decision_header(c, i, one.as_mut_ptr()), CORSGUARD_RESULT_OK);
             let one = one.assume_init();
             assert!(one.name.ptr == h.name.ptr && one.value.ptr == h.value.ptr && one.value.len == h.value.len);
-            let (name, value) =
-                (std::slice::from_raw_parts(h.name.ptr, h.name.len), std::slice::from_raw_parts(h.value.ptr, h.value.len));
+            let (name, value) = (
+                std::slice::from_raw_parts(h.name.ptr, h.name.len),
+                std::slice::from_raw_parts(h.value.ptr, h.value.len),
+            );
             assert_eq!(name, want.name.as_bytes());
             assert_eq!(value, want.value);
             // Names are documented NUL-terminated one byte past `len`.
@@ -564,13 +606,22 @@ fn check_write_headers(c: &corsguard_decision, rust: &corsguard::ResponseHeaders
         }
         // Bad arguments.
         let mut n = 7usize;
-        assert_eq!(corsguard_decision_write_headers(ptr::null(), buf.as_mut_ptr(), buf.len(), &mut n), CORSGUARD_RESULT_NULL_ARGUMENT);
-        assert_eq!(corsguard_decision_write_headers(c, buf.as_mut_ptr(), buf.len(), ptr::null_mut()), CORSGUARD_RESULT_NULL_ARGUMENT);
+        assert_eq!(
+            corsguard_decision_write_headers(ptr::null(), buf.as_mut_ptr(), buf.len(), &mut n),
+            CORSGUARD_RESULT_NULL_ARGUMENT
+        );
+        assert_eq!(
+            corsguard_decision_write_headers(c, buf.as_mut_ptr(), buf.len(), ptr::null_mut()),
+            CORSGUARD_RESULT_NULL_ARGUMENT
+        );
         assert_eq!(corsguard_decision_write_headers(c, ptr::null_mut(), 5, &mut n), CORSGUARD_RESULT_INVALID_SLICE);
         assert_eq!(n, 7, "nothing written on an error");
         // A copy of the decision is not a decision (it may point into the original).
         let copy = Box::new(*c);
-        assert_eq!(corsguard_decision_write_headers(&*copy, buf.as_mut_ptr(), buf.len(), &mut n), CORSGUARD_RESULT_INVALID_DECISION);
+        assert_eq!(
+            corsguard_decision_write_headers(&*copy, buf.as_mut_ptr(), buf.len(), &mut n),
+            CORSGUARD_RESULT_INVALID_DECISION
+        );
         assert_eq!(corsguard_decision_verdict(&*copy), 1);
         assert_eq!(n, 7);
     }

@@ -76,10 +76,10 @@ pub fn assert_decision_properties(policy: &OraclePolicy, request: &OracleRequest
     // request headers that shaped the answer.
     let vary = values(headers, names::VARY);
     let vary = token_set(&vary, false);
-    assert!(vary.contains(&b"Origin".to_vec()), "no Vary: Origin\n{}", ctx());
+    assert!(vary.contains(b"Origin".as_slice()), "no Vary: Origin\n{}", ctx());
     if preflight {
-        assert!(vary.contains(&b"Access-Control-Request-Method".to_vec()));
-        assert!(vary.contains(&b"Access-Control-Request-Headers".to_vec()));
+        assert!(vary.contains(b"Access-Control-Request-Method".as_slice()));
+        assert!(vary.contains(b"Access-Control-Request-Headers".as_slice()));
     }
 
     if !has_origin {
@@ -126,7 +126,7 @@ pub fn assert_decision_properties(policy: &OraclePolicy, request: &OracleRequest
         assert!(acam.is_empty() && acah.is_empty() && acma.is_empty() && acapn.is_empty(), "{}", ctx());
         let exposed = token_set(&aceh, false);
         if policy.credentials {
-            assert!(!exposed.contains(&b"*".to_vec()), "ACEH * with credentials\n{}", ctx());
+            assert!(!exposed.contains(b"*".as_slice()), "ACEH * with credentials\n{}", ctx());
         }
         return;
     }
@@ -135,10 +135,10 @@ pub fn assert_decision_properties(policy: &OraclePolicy, request: &OracleRequest
     // Allowed preflight: what a browser reads must really allow the requested method and every header.
     let method = oracle::trim_ows(&request.request_method[0]);
     let methods = token_set(&acam, false);
-    let method_ok = methods.contains(method) || (!policy.credentials && methods.contains(&b"*".to_vec()));
+    let method_ok = methods.contains(method) || (!policy.credentials && methods.contains(b"*".as_slice()));
     assert!(method_ok, "allowed preflight whose ACAM does not allow the method\n{}", ctx());
     if policy.credentials && method != b"*" {
-        assert!(!methods.contains(&b"*".to_vec()), "ACAM * with credentials\n{}", ctx());
+        assert!(!methods.contains(b"*".as_slice()), "ACAM * with credentials\n{}", ctx());
     }
     let allowed_headers = token_set(&acah, true);
     for line in &request.request_headers {
@@ -146,7 +146,7 @@ pub fn assert_decision_properties(policy: &OraclePolicy, request: &OracleRequest
             assert!(oracle::is_token(name), "allowed a preflight with a malformed ACRH\n{}", ctx());
             let lower = name.to_ascii_lowercase();
             let covered = allowed_headers.contains(&lower)
-                || (!policy.credentials && lower != b"authorization" && allowed_headers.contains(&b"*".to_vec()));
+                || (!policy.credentials && lower != b"authorization" && allowed_headers.contains(b"*".as_slice()));
             assert!(covered, "allowed preflight whose ACAH does not cover {:?}\n{}", crate::show(name), ctx());
         }
     }
@@ -163,7 +163,7 @@ pub fn assert_decision_properties(policy: &OraclePolicy, request: &OracleRequest
         assert_eq!(oracle::trim_ows(&request.request_private_network[0]), b"true");
     }
     if policy.private_network {
-        assert!(vary.contains(&b"Access-Control-Request-Private-Network".to_vec()));
+        assert!(vary.contains(b"Access-Control-Request-Private-Network".as_slice()));
     }
 }
 
