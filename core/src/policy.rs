@@ -311,50 +311,55 @@ pub struct Settings {
 
 impl Settings {
     /// Settings that allow nothing: every list empty, no origin table. What [`build_into`](Self::build_into)
-    /// starts from, and a valid value for memory that has not been built into yet.
-    pub const EMPTY: Settings = Settings {
-        table: TableLayout::EMPTY,
-        origin_count: 0,
-        any_origin: false,
-        exact_lens: 0,
-        patterns: PatternSummary::EMPTY,
-        credentials: false,
-        method_rule: MethodRule::List,
-        methods: Vec::new(),
-        method_spans: Vec::new(),
-        header_rule: HeaderRule::List,
-        allow_headers: Vec::new(),
-        header_spans: Vec::new(),
-        request_form: Vec::new(),
-        actual_headers: 0,
-        preflight_headers: 0,
-        expose_any: false,
-        expose_headers: Vec::new(),
-        max_age: Vec::new(),
-        success_status: 204,
-        failure_status: 403,
-        private_network: false,
-        max_origin_len: 0,
-        max_request_headers_len: 0,
-        max_request_headers_count: 0,
-    };
+    /// starts from, and a valid value for memory that has not been built into yet. A function rather than a
+    /// constant: built field by field, it writes the lengths of its lists and not their 4 KiB of unused
+    /// capacity (a constant would be copied whole, from a 4 KiB image in the program).
+    #[inline]
+    pub fn empty() -> Settings {
+        Settings {
+            table: TableLayout::EMPTY,
+            origin_count: 0,
+            any_origin: false,
+            exact_lens: 0,
+            patterns: PatternSummary::EMPTY,
+            credentials: false,
+            method_rule: MethodRule::List,
+            methods: Vec::new(),
+            method_spans: Vec::new(),
+            header_rule: HeaderRule::List,
+            allow_headers: Vec::new(),
+            header_spans: Vec::new(),
+            request_form: Vec::new(),
+            actual_headers: 0,
+            preflight_headers: 0,
+            expose_any: false,
+            expose_headers: Vec::new(),
+            max_age: Vec::new(),
+            success_status: 204,
+            failure_status: 403,
+            private_network: false,
+            max_origin_len: 0,
+            max_request_headers_len: 0,
+            max_request_headers_count: 0,
+        }
+    }
 
     /// Validates `config`, prepares every header value, and writes the origin table into `storage` (which
     /// must hold at least [`storage_len`]`(config)` bytes). The result is meaningful only together with that
     /// storage: [`Policy`]'s constructors keep the two together, and so does the C library.
     pub fn build(config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<Settings, PolicyError> {
-        let mut settings = Settings::EMPTY;
+        let mut settings = Settings::empty();
         settings.build_into(config, storage)?;
         Ok(settings)
     }
 
     /// [`build`](Self::build) in place: overwrites `self` (about 4 KiB, mostly the prepared lists) without
     /// a copy on the stack, for callers with little stack such as firmware. On an error `self` allows
-    /// nothing: it is [`EMPTY`](Self::EMPTY).
+    /// nothing: it is [`empty`](Self::empty).
     pub fn build_into(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
         let built = self.fill(config, storage);
         if built.is_err() {
-            *self = Settings::EMPTY;
+            *self = Settings::empty();
         }
         built
     }

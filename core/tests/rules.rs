@@ -1452,7 +1452,7 @@ fn settings_build_into_is_build_in_place() {
     };
     let mut storage = vec![0u8; storage_len(&config)];
     let built = Settings::build(&config, &mut storage).unwrap();
-    let mut in_place = Settings::EMPTY;
+    let mut in_place = Settings::empty();
     let mut storage_in_place = vec![0xffu8; storage_len(&config)];
     in_place.build_into(&config, &mut storage_in_place).unwrap();
     assert_eq!(format!("{built:?}"), format!("{in_place:?}"));
@@ -1460,5 +1460,5 @@ fn settings_build_into_is_build_in_place() {
     // A refusal after a success: nothing of the earlier policy is left.
     let bad = PolicyConfig { credentials: true, ..cfg(&["*"]) };
     assert_eq!(in_place.build_into(&bad, &mut storage_in_place).map_err(|e| e.kind), Err(K::AnyOriginWithCredentials));
-    assert_eq!(format!("{in_place:?}"), format!("{:?}", Settings::EMPTY));
+    assert_eq!(format!("{in_place:?}"), format!("{:?}", Settings::empty()));
 }

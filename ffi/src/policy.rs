@@ -427,7 +427,7 @@ pub(crate) unsafe fn init(
         // `Policy` is #[repr(C)] with its settings first: they go where the policy starts, built in place (a
         // settings value is about 4 KiB: no copy of it goes through the stack, which firmware has little of).
         let place = block.add(SETTINGS_AT).cast::<Settings>();
-        place.write(Settings::EMPTY);
+        place.write(Settings::empty());
         (*place).build_into(&core_config, storage).map_err(InitError::Policy)?;
         let head = block.cast::<Block<[u8; 0]>>();
         ptr::addr_of_mut!((*head).storage_len).write(layout.storage_len as u64);
