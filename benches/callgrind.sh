@@ -11,10 +11,14 @@ command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq
 target="${CARGO_TARGET_DIR:-target}"
 # CALLGRIND_BIN: a driver built earlier (to count a previous version of the core).
 bin="${CALLGRIND_BIN:-$target/release/examples/callgrind}"
-[ -n "${CALLGRIND_BIN:-}" ] || cargo build -q --release -p corsguard-benches --example callgrind
+# The C ABI runs in a driver of its own (see benches/examples/callgrind_c_abi.rs).
+c_bin="${CALLGRIND_C_BIN:-$target/release/examples/callgrind_c_abi}"
+[ -n "${CALLGRIND_BIN:-}" ] || cargo build -q --release -p corsguard-benches --example callgrind --example callgrind_c_abi
 cases=$("$bin" --list)
 collected() {
-  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+  local driver="$bin"
+  [ "$2" = c-abi ] && driver="$c_bin"
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$driver" "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 printf 'group\tcase\timplementation\tinstructions\n'
 for id in $cases; do

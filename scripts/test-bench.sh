@@ -11,7 +11,7 @@ cargo test --locked -p corsguard-benches --all-targets
 echo "--- the callgrind driver, without valgrind, on one case of each implementation"
 cargo run -q --locked -p corsguard-benches --example callgrind -- core/preflight_5_headers corsguard 10 10
 cargo run -q --locked -p corsguard-benches --example callgrind -- core/preflight_5_headers tower-http 10 10
-cargo run -q --locked -p corsguard-benches --example callgrind -- core/preflight_5_headers c-abi 10 10
+cargo run -q --locked -p corsguard-benches --example callgrind_c_abi -- core/preflight_5_headers c-abi 10 10
 cargo run -q --locked -p corsguard-benches --example callgrind -- build_policy/baseline corsguard 2 2
 cargo run -q --locked -p corsguard-benches --example callgrind -- build_policy/baseline tower-http 2 2
 if command -v python3 >/dev/null; then

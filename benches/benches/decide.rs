@@ -1,8 +1,6 @@
 //! Decision speed: every case of `corsguard_benches::all_cases`, decided by corsguard and answered by
 //! tower-http's `CorsLayer` in the same run, plus policy building. See BENCHMARKS.md for what each id means.
 
-#[path = "common/c_abi.rs"]
-mod c_abi;
 #[path = "common/mod.rs"]
 mod common;
 
@@ -39,15 +37,6 @@ fn decisions(c: &mut Criterion) {
             group.bench_function(BenchmarkId::new("corsguard-decide", &case.name), |b| {
                 b.iter(|| black_box(&*policy).decide(black_box(&request)))
             });
-            if group_name == "core" {
-                // The same decision through the C ABI: corsguard_decide writing into a caller's decision.
-                let (c_policy, c_request) = (c_abi::policy(case.shape), c_abi::request(&case.request));
-                c_abi::check(case, c_policy, c_request);
-                let mut decision = c_abi::decision();
-                group.bench_function(BenchmarkId::new("c-abi", &case.name), |b| {
-                    b.iter(|| c_abi::decide(black_box(c_policy), black_box(c_request), black_box(&mut *decision)))
-                });
-            }
 
             let mut service = common::tower_service(case.shape);
             common::check_tower(case, &mut service);
