@@ -6,12 +6,11 @@ use core::mem::size_of;
 use core::ptr;
 
 use crate::boundary::{guard, guard_or};
-use crate::codes::{
-    corsguard_result, CORSGUARD_RESULT_NULL_ARGUMENT, CORSGUARD_RESULT_OK, CORSGUARD_RESULT_POLICY_INVALID,
-};
+use crate::codes::{corsguard_result, CORSGUARD_RESULT_NULL_ARGUMENT, CORSGUARD_RESULT_OK};
 use crate::policy::{
-    block_at, corsguard_config, corsguard_policy, corsguard_policy_error, init, Block, ConfigView, InitError, Layout,
-    CORSGUARD_MODE_ANY, CORSGUARD_MODE_ANY_WITH_AUTHORIZATION, CORSGUARD_MODE_DEFAULT, CORSGUARD_MODE_LIST,
+    block_at, corsguard_config, corsguard_policy, corsguard_policy_error, init, report_built, Block, ConfigView,
+    InitError, Layout, CORSGUARD_MODE_ANY, CORSGUARD_MODE_ANY_WITH_AUTHORIZATION, CORSGUARD_MODE_DEFAULT,
+    CORSGUARD_MODE_LIST,
 };
 use crate::slice::{array, bytes, corsguard_slice};
 
@@ -465,20 +464,13 @@ pub unsafe extern "C" fn corsguard_policy_builder_build(
         if !policy_out.is_aligned() || !error_out.is_aligned() {
             return crate::codes::CORSGUARD_RESULT_MISALIGNED;
         }
-        match builder.build() {
-            Ok(block) => {
-                // SAFETY: checked non-NULL and aligned; the caller provides a writable pointer.
-                unsafe { policy_out.write(block.cast::<corsguard_policy>()) };
-                CORSGUARD_RESULT_OK
-            }
-            Err(InitError::Code(code)) => code,
-            Err(InitError::Policy(error)) => {
-                if !error_out.is_null() {
-                    // SAFETY: non-NULL and aligned; the caller provides a writable `corsguard_policy_error`.
-                    unsafe { error_out.write(corsguard_policy_error::from_core(&error)) };
-                }
-                CORSGUARD_RESULT_POLICY_INVALID
-            }
+        // SAFETY: both checked non-NULL (`error_out` may be NULL) and aligned; the caller provides them writable.
+        unsafe {
+            report_built(
+                builder.build().map(<*mut u8>::cast_const),
+                policy_out.cast::<*const corsguard_policy>(),
+                error_out,
+            )
         }
     })
 }

@@ -473,6 +473,34 @@ pub(crate) unsafe fn policy_at<'a>(policy: *const corsguard_policy) -> Result<&'
     Ok(unsafe { &(*block).policy })
 }
 
+/// Reports the outcome of building a policy, as `corsguard_policy_init` and the builder's `..._build` both
+/// do: the policy to `*policy_out` on success, the broken rule to `*error_out` (when not NULL) on a refused
+/// policy, nothing on any other failure.
+///
+/// # Safety
+/// `policy_out` is writable and aligned; `error_out` is NULL or writable and aligned.
+pub(crate) unsafe fn report_built<P>(
+    built: Result<*const u8, InitError>,
+    policy_out: *mut *const P,
+    error_out: *mut corsguard_policy_error,
+) -> corsguard_result {
+    match built {
+        Ok(block) => {
+            // SAFETY: the caller's contract.
+            unsafe { policy_out.write(block.cast::<P>()) };
+            CORSGUARD_RESULT_OK
+        }
+        Err(InitError::Code(code)) => code,
+        Err(InitError::Policy(error)) => {
+            if !error_out.is_null() {
+                // SAFETY: the caller's contract.
+                unsafe { error_out.write(corsguard_policy_error::from_core(&error)) };
+            }
+            CORSGUARD_RESULT_POLICY_INVALID
+        }
+    }
+}
+
 /// Checks the arguments every init-like call shares and reads the config.
 ///
 /// # Safety
@@ -562,20 +590,8 @@ pub unsafe extern "C" fn corsguard_policy_init(
             Err(code) => return code,
         };
         // SAFETY: the caller provides `len` writable bytes at `mem`, apart from the config's memory.
-        match unsafe { init(&config, &layout, mem.cast::<u8>(), len) } {
-            Ok(block) => {
-                // SAFETY: non-NULL and aligned; the caller provides a writable pointer.
-                unsafe { policy_out.write(block.cast_const().cast::<corsguard_policy>()) };
-                CORSGUARD_RESULT_OK
-            }
-            Err(InitError::Code(code)) => code,
-            Err(InitError::Policy(error)) => {
-                if !error_out.is_null() {
-                    // SAFETY: non-NULL and aligned; the caller provides a writable `corsguard_policy_error`.
-                    unsafe { error_out.write(corsguard_policy_error::from_core(&error)) };
-                }
-                CORSGUARD_RESULT_POLICY_INVALID
-            }
-        }
+        let built = unsafe { init(&config, &layout, mem.cast::<u8>(), len) };
+        // SAFETY: both checked non-NULL (`error_out` may be NULL) and aligned; the caller provides them writable.
+        unsafe { report_built(built.map(<*mut u8>::cast_const), policy_out, error_out) }
     })
 }
