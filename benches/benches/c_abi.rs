@@ -5,9 +5,10 @@
 
 #[path = "common/c_abi.rs"]
 mod c_abi;
+#[path = "common/criterion_config.rs"]
+mod criterion_config;
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use corsguard_benches::{all_cases, check_corsguard, policy};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -31,17 +32,9 @@ fn side_by_side(c: &mut Criterion) {
     group.finish();
 }
 
-fn configure() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(50)
-        .noise_threshold(0.03)
-}
-
 criterion_group! {
     name = benches;
-    config = configure();
+    config = criterion_config::configure();
     targets = side_by_side
 }
 criterion_main!(benches);

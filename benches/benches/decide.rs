@@ -3,10 +3,11 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/criterion_config.rs"]
+mod criterion_config;
 
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::time::Duration;
 
 use corsguard_benches::{all_cases, check_corsguard, config, corsguard_decide, policy, PolicyShape, HEADLINE};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
@@ -77,17 +78,9 @@ fn building(c: &mut Criterion) {
     group.finish();
 }
 
-fn configure() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(50)
-        .noise_threshold(0.03)
-}
-
 criterion_group! {
     name = benches;
-    config = configure();
+    config = criterion_config::configure();
     targets = decisions, building
 }
 criterion_main!(benches);
