@@ -48,6 +48,11 @@ fn policy_build() {
 }
 
 #[test]
+fn policy_file() {
+    replay("policy_file", corsguard_fuzz_check::check_policy_file);
+}
+
+#[test]
 fn decide() {
     replay("decide", corsguard_fuzz_check::check_decide);
 }
