@@ -2,7 +2,7 @@
  * A small JSON API on civetweb, guarded by corsguard through corsguard_civetweb.{c,h}. The policy comes from
  * a policy file (docs/policy-file.md), read and validated once at start.
  *
- * usage: example_server --policy FILE --port N     (listens on 127.0.0.1:N until SIGTERM or SIGINT)
+ * usage: civetweb_example_server --policy FILE --port N     (listens on 127.0.0.1:N until SIGTERM or SIGINT)
  *
  * Routes (the same in every example server of the repository):
  *   GET|HEAD /api/items     200 {"items":[1,2,3]}, X-Request-Id: 42, X-Total-Count: 3, Vary: Accept-Encoding
@@ -13,17 +13,18 @@
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <civetweb.h>
 
 #include "corsguard.h"
 #include "corsguard_civetweb.h"
+#include "load_policy.h"
+
+#define PROGRAM "civetweb_example_server"
 
 static volatile sig_atomic_t stopping;
 
@@ -112,96 +113,24 @@ static int route(struct mg_connection *conn, void *unused) {
     return respond(conn, 404, NULL, NULL, "{\"error\":\"not found\"}");
 }
 
-/* Reads the whole file into a malloc'ed buffer; NULL (and errno) on failure. */
-static char *read_file(const char *path, size_t *len_out) {
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-
-    if (f == NULL) {
-        return NULL;
-    }
-    do {
-        if (len == cap) {
-            char *bigger = realloc(text, cap = cap * 2 + 4096);
-            if (bigger == NULL) {
-                free(text);
-                fclose(f);
-                return NULL;
-            }
-            text = bigger;
-        }
-        n = fread(text + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    if (ferror(f)) {
-        free(text);
-        text = NULL;
-    }
-    fclose(f);
-    *len_out = len;
-    return text;
-}
-
-/* Builds the policy from the policy file, or says why not (file:line:column) and returns NULL. */
-static corsguard_policy *load_policy(const char *path) {
-    corsguard_policy *policy = NULL;
-    corsguard_policy_file_error error;
-    corsguard_result result;
-    size_t len = 0;
-    char *text = read_file(path, &len);
-
-    if (text == NULL) {
-        fprintf(stderr, "example_server: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    result = corsguard_policy_file_build((const uint8_t *)text, len, &policy, &error);
-    free(text);
-    if (result == CORSGUARD_RESULT_POLICY_FILE_SYNTAX || result == CORSGUARD_RESULT_POLICY_INVALID) {
-        fprintf(stderr, "example_server: %s:%u:%u: %s\n", path, (unsigned)error.line, (unsigned)error.column,
-                error.message);
-        return NULL;
-    }
-    if (result != CORSGUARD_RESULT_OK) {
-        fprintf(stderr, "example_server: %s: %s\n", path, corsguard_result_str(result));
-        return NULL;
-    }
-    return policy;
-}
-
-static int usage(void) {
-    fprintf(stderr, "usage: example_server --policy FILE --port N\n");
-    return 2;
-}
-
 int main(int argc, char **argv) {
-    const char *policy_path = NULL, *port = NULL;
+    const char *policy_path;
+    unsigned short port;
     char listening[64];
     struct mg_callbacks callbacks;
     struct mg_context *ctx;
     struct sigaction action;
     sigset_t stop_signals, others;
     corsguard_policy *policy;
-    int i;
 
-    for (i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--policy") == 0) {
-            policy_path = argv[i + 1];
-        } else if (strcmp(argv[i], "--port") == 0) {
-            port = argv[i + 1];
-        } else {
-            return usage();
-        }
+    if (parse_arguments(PROGRAM, argc, argv, &policy_path, &port) != 0) {
+        return 2;
     }
-    if (i != argc || policy_path == NULL || port == NULL || strspn(port, "0123456789") != strlen(port) ||
-        strlen(port) == 0 || strlen(port) > 5) {
-        return usage();
-    }
-    policy = load_policy(policy_path);
+    policy = load_policy(PROGRAM, policy_path);
     if (policy == NULL) {
         return 1;
     }
-    snprintf(listening, sizeof listening, "127.0.0.1:%s", port);
+    snprintf(listening, sizeof listening, "127.0.0.1:%u", (unsigned)port);
 
     /* SIGTERM and SIGINT stay blocked everywhere (civetweb's threads inherit the mask) but in sigsuspend
      * below, so the main thread takes them and none is lost between the test and the wait. */
@@ -234,13 +163,13 @@ int main(int argc, char **argv) {
         ctx = mg_start(&callbacks, policy, options);
     }
     if (ctx == NULL) {
-        fprintf(stderr, "example_server: civetweb could not start on %s\n", listening);
+        fprintf(stderr, PROGRAM ": civetweb could not start on %s\n", listening);
         corsguard_policy_free(policy);
         return 1;
     }
     mg_set_request_handler(ctx, "**", route, NULL);
 
-    fprintf(stderr, "example_server: civetweb listening on http://%s\n", listening);
+    fprintf(stderr, PROGRAM ": listening on http://%s\n", listening);
     while (!stopping) {
         sigsuspend(&others);
     }
