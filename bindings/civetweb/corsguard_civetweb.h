@@ -26,8 +26,9 @@
  *     Access-Control-* header is sent: a dropped Origin can only lose access, never gain it.
  *   - Requests civetweb cannot read (a malformed request or header line, a header name with bytes >= 0x80, a
  *     tab anywhere in the head, a method it does not know such as PURGE, headers larger than its buffer, a
- *     bad HTTP version): civetweb answers them itself (400, 413, 505) and closes the connection. The glue never saw their headers, so
- *     its http_error hook leaves those pages without CORS headers: the browser treats them as denied.
+ *     bad HTTP version): civetweb answers them itself (400, 413, 505) and closes the connection. The glue
+ *     never saw their headers, so its http_error hook leaves those pages without CORS headers: the browser
+ *     treats them as denied.
  *   - civetweb skips blanks before a value and accepts blanks between a header name and its colon;
  *     corsguard trims values itself, so neither changes a decision.
  *
