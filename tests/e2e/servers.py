@@ -18,7 +18,7 @@ from wire import exchange, request_bytes
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
 # Where scripts/test-e2e.sh puts the C servers it builds.
-BIN = os.environ.get("CORSGUARD_E2E_BIN") or os.path.join(TARGET, "e2e")
+BIN = os.environ.get("CORSGUARD_E2E_BIN") or os.path.join(ROOT, "build", "servers")
 
 
 class Deviation:
@@ -43,8 +43,11 @@ def refused_without_cors(*statuses):
 
 
 class Server:
-    def __init__(self, name, argv, deviations=(), keep_alive=True, doc=""):
+    def __init__(self, name, argv, deviations=(), keep_alive=True, refused_methods=(), doc=""):
         self.name = name
+        # Methods the server itself refuses (400, no CORS headers) before the glue runs: preflights for them
+        # are answered as the policy says, the request itself is not, so a browser reports a CORS failure.
+        self.refused_methods = set(refused_methods)
         self._argv = argv  # (policy_path, port) -> [program, args...]
         self.deviations = list(deviations)
         self.keep_alive = keep_alive  # False: closes after every response, as its docs say
@@ -64,10 +67,41 @@ def binary(name):
     return os.path.join(BIN, name)
 
 
+# civetweb 1.15 reads only these methods (src/civetweb.c, http_methods[]); any other is refused with 400.
+CIVETWEB_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE", "PROPFIND",
+                    "MKCOL", "LOCK", "UNLOCK", "PROPPATCH", "MOVE", "COPY", "REPORT", "MKACTIVITY", "CHECKOUT"}
+CIVETWEB_UNKNOWN = {"PURGE"}  # the one the e2e cases use
+
 SERVERS = [
     Server("rust", lambda policy, port: [os.path.join(TARGET, "debug", "examples", "server"), "--policy", policy,
                                          "--port", str(port)],
            doc="core/examples/server.rs"),
+    Server("civetweb", lambda policy, port: [binary("civetweb_example_server"), "--policy", policy, "--port",
+                                             str(port)],
+           doc="docs/servers.md#what-civetweb-cannot-expose", refused_methods=CIVETWEB_UNKNOWN,
+           deviations=[
+               Deviation("a method civetweb does not know: 400", "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: raw.method not in CIVETWEB_METHODS, refused_without_cors(400)),
+               Deviation("a tab anywhere in the head: 400", "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: b"\t" in raw.data, refused_without_cors(400)),
+               Deviation("a control byte (VT, DEL, ...) in a header value: 400",
+                         "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: any(b < 0x20 and b != 0x09 or b == 0x7F for _, v in raw.lines for b in v),
+                         refused_without_cors(400)),
+               Deviation("more than 32 Access-Control-Request-Headers lines: 400",
+                         "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
+           ]),
+    Server("microhttpd", lambda policy, port: [binary("mhd_example_server"), "--policy", policy, "--port",
+                                               str(port)],
+           doc="docs/servers.md#what-libmicrohttpd-cannot-expose",
+           deviations=[
+               Deviation("a head over 32 KiB: 431", "docs/servers.md#what-libmicrohttpd-cannot-expose",
+                         lambda raw: len(raw.data) > 32 * 1024, refused_without_cors(431, 414)),
+               Deviation("more than 32 Access-Control-Request-Headers lines: 400",
+                         "docs/servers.md#what-libmicrohttpd-cannot-expose",
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
+           ]),
     Server("responder", lambda policy, port: [binary("responder"), "--policy", policy, "--port", str(port)],
            keep_alive=False, doc="tests/embedded/responder.c",
            deviations=[
@@ -136,6 +170,11 @@ class Running:
     def alive(self):
         return self.process is not None and self.process.poll() is None
 
+    def terminate(self):
+        """SIGTERM, without waiting: civetweb takes 2 s to join its threads, and the next server has its own port."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self):
         if self.process is None or self.process.poll() is not None:
             return
@@ -154,6 +193,7 @@ class Pool:
     def __init__(self, workdir):
         self.workdir = workdir
         self.running = {}
+        self.stopping = []
         self.starts = {}
 
     def get(self, server, policy_text):
@@ -161,7 +201,8 @@ class Pool:
         if current is not None and current.policy_text == policy_text and current.alive():
             return current
         if current is not None:
-            current.stop()
+            current.terminate()
+            self.stopping.append(current)
             del self.running[server.name]
         instance = Running(server, policy_text, self.workdir)
         self.running[server.name] = instance
@@ -169,9 +210,10 @@ class Pool:
         return instance
 
     def stop_all(self):
-        for instance in self.running.values():
+        for instance in [*self.stopping, *self.running.values()]:
             instance.stop()
         self.running.clear()
+        self.stopping.clear()
 
 
 def selected():

@@ -211,7 +211,7 @@ def wait_for_network(page, timeout=2.0):
         time.sleep(0.02)
 
 
-def run_fetch(page, url, fetch, page_origin):
+def run_fetch(page, url, fetch):
     # No `cache: "no-store"`: Chromium then skips its preflight cache too. The routes send no validators or
     # freshness, so the HTTP cache does not answer in the server's place anyway.
     init = {"method": fetch.method, "headers": fetch.headers, "credentials": fetch.credentials, "mode": "cors"}
@@ -224,9 +224,12 @@ def run_fetch(page, url, fetch, page_origin):
     return verdict, exchanges
 
 
-def judge(case, fetch, verdict, exchanges, page_origin):
+def judge(server, fetch, verdict, exchanges):
     """Problems between the expectation, Chromium's verdict and the verdict corsguard's headers imply."""
     problems = []
+    expect_ok = fetch.ok
+    if fetch.method.upper() in server.refused_methods:
+        expect_ok = False  # documented: the server refuses the method itself, without CORS headers
     credentials = fetch.credentials == "include"
     preflights = [e for e in exchanges if e.get("method") == "OPTIONS"]
     actuals = [e for e in exchanges if e.get("method") != "OPTIONS"]
@@ -246,9 +249,9 @@ def judge(case, fetch, verdict, exchanges, page_origin):
             implied = False
     if implied and not actuals:
         implied = False  # a refused preflight: no actual request was sent
-    if verdict["ok"] != fetch.ok:
+    if verdict["ok"] != expect_ok:
         problems.append(f"Chromium: {'resolved' if verdict['ok'] else verdict.get('error')}, "
-                        f"expected {'resolve' if fetch.ok else 'throw'}")
+                        f"expected {'resolve' if expect_ok else 'throw'}")
     if implied != verdict["ok"]:
         problems.append(f"corsguard's headers imply {'allowed' if implied else 'blocked'}, Chromium "
                         f"{'resolved' if verdict['ok'] else 'threw'}")
@@ -289,10 +292,10 @@ def test_browser(server, case, pool, browser_page, page_server):
         path = fetch.path.format(**substitutions)
         # One URL per case: Chromium's preflight cache is keyed by URL, so cases cannot see each other's entries.
         url = f"{base}{path}{'&' if '?' in path else '?'}case={case.name}"
-        verdict, exchanges = run_fetch(page, url, fetch, page_origin)
+        verdict, exchanges = run_fetch(page, url, fetch)
         options += sum(1 for e in exchanges if e.get("method") == "OPTIONS")
         problems += [f"fetch {i + 1} ({fetch.method} {path}): {p}"
-                     for p in judge(case, fetch, verdict, exchanges, page_origin)]
+                     for p in judge(server, fetch, verdict, exchanges)]
         for e in exchanges:
             for name in case.not_sent:
                 if request_header(e, name) is not None:
