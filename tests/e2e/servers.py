@@ -82,6 +82,12 @@ SERVERS = [
            deviations=[
                Deviation("a method civetweb does not know: 400", "docs/servers.md#what-civetweb-cannot-expose",
                          lambda raw: raw.method not in CIVETWEB_METHODS, refused_without_cors(400)),
+               Deviation("a head over its 16 KiB buffer (max_request_size): 400 or 413",
+                         "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: len(raw.data) > 16 * 1024, refused_without_cors(400, 413)),
+               Deviation("64 header lines or more, one of them Origin: 400",
+                         "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: raw.line_count >= 64 and raw.count("Origin") > 0, refused_without_cors(400)),
                Deviation("a tab anywhere in the head: 400", "docs/servers.md#what-civetweb-cannot-expose",
                          lambda raw: b"\t" in raw.data, refused_without_cors(400)),
                Deviation("a control byte (VT, DEL, ...) in a header value: 400",
