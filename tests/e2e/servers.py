@@ -6,6 +6,7 @@ answers differently from the shared vectors (`deviations`). scripts/test-e2e.sh 
 where they are through the environment (see `binary`).
 """
 
+import ctypes
 import os
 import signal
 import socket
@@ -120,6 +121,15 @@ SERVERS = [
 ]
 
 
+def die_with_parent():
+    """For preexec_fn: the child gets SIGKILL when the test process dies (Linux), so an interrupted run leaves
+    no server or browser behind."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -153,7 +163,8 @@ class Running:
         if not os.access(argv[0], os.X_OK):
             raise StartError(f"{self.server.name}: {argv[0]} is not built (scripts/test-e2e.sh builds it)")
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                            preexec_fn=die_with_parent)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
