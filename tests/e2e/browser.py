@@ -112,10 +112,6 @@ class Chromium:
             raise BrowserError(f"{method}: {reply['error'].get('message')}")
         return reply["result"]
 
-    def events(self, session, method=None):
-        with self._cond:
-            return [p for s, m, p in self._events if s == session and (method is None or m == method)]
-
     def forget_events(self, session):
         with self._cond:
             self._events = [e for e in self._events if e[0] != session]
