@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use corsguard::{
     names, Decision, DenyReason, ExposedHeaders, Methods, OriginError, OwnedPolicy, PolicyConfig, PolicyError,
-    Request, RequestHeaders, RequestKind,
+    PolicyFileError, PolicyFileErrorKind, Request, RequestHeaders, RequestKind,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -415,6 +415,27 @@ fn policy_error_with(py: Python<'_>, error: &PolicyError, location: Option<(u32,
     build().unwrap_or_else(|e| e)
 }
 
+/// The Python exception for a refused policy file: `PolicySyntaxError` for text that is not a policy file,
+/// `PolicyError` for a policy the core refuses, both with the line and column.
+fn policy_file_error(py: Python<'_>, error: &PolicyFileError) -> PyErr {
+    let location = Some((error.line, error.column));
+    match error.kind {
+        PolicyFileErrorKind::Policy(policy) => policy_error_with(py, &policy, location),
+        PolicyFileErrorKind::Syntax(syntax) => {
+            let build = || -> PyResult<PyErr> {
+                let class = py.import(intern!(py, "corsguard._errors"))?.getattr(intern!(py, "PolicySyntaxError"))?;
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("code", syntax.code())?;
+                kwargs.set_item("kind", snake(syntax))?;
+                kwargs.set_item("line", error.line)?;
+                kwargs.set_item("column", error.column)?;
+                Ok(PyErr::from_value(class.call((error.to_string(),), Some(&kwargs))?))
+            };
+            build().unwrap_or_else(|e| e)
+        }
+    }
+}
+
 impl PyPolicy {
     fn wrap(policy: OwnedPolicy) -> Self {
         PyPolicy { policy, asgi_cache: Mutex::default(), wsgi_cache: Mutex::default() }
@@ -569,6 +590,20 @@ impl PyPolicy {
         }
         let policy = OwnedPolicy::build(&config).map_err(|e| policy_error(py, &e))?;
         Ok(PyPolicy::wrap(policy))
+    }
+
+    /// Builds a policy from the text of a policy file (docs/policy-file.md), `str` or `bytes`.
+    #[staticmethod]
+    fn from_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let bytes = as_bytes(text).map_err(|_| PyTypeError::new_err("the policy text must be str or bytes"))?;
+        OwnedPolicy::from_file(bytes.as_bytes()).map(PyPolicy::wrap).map_err(|e| policy_file_error(py, &e))
+    }
+
+    /// Reads and builds a policy file. A file that cannot be read raises `OSError`.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let text = std::fs::read(&path)?;
+        OwnedPolicy::from_file(&text).map(PyPolicy::wrap).map_err(|e| policy_file_error(py, &e))
     }
 
     /// Whether credentials are allowed.

@@ -6,7 +6,7 @@ change), then ask it about each request with :meth:`Policy.decide`, or let the m
 """
 
 from ._corsguard import Decision, Policy, Reason
-from ._errors import PolicyError
+from ._errors import PolicyError, PolicySyntaxError
 
-__all__ = ["Decision", "Policy", "PolicyError", "Reason"]
+__all__ = ["Decision", "Policy", "PolicyError", "PolicySyntaxError", "Reason"]
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
 # Types of the compiled module (bindings/python/src/lib.rs), for editors and mypy.
+import os
 from collections.abc import Iterable
 from typing import Any, Literal, Optional, Sequence, Tuple, Union
 
@@ -61,6 +62,10 @@ class Policy:
         max_request_headers_len: Optional[int] = None,
         max_request_headers_count: Optional[int] = None,
     ) -> None: ...
+    @staticmethod
+    def from_text(text: _Text) -> Policy: ...
+    @staticmethod
+    def from_file(path: Union[str, "os.PathLike[str]"]) -> Policy: ...
     @property
     def credentials(self) -> bool: ...
     @property

@@ -44,11 +44,16 @@ class PolicyError(ValueError):
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         # Pickled and unpickled with its fields (a plain ValueError would lose the keyword arguments).
-        return (_rebuild, (self.message, self.__dict__))
+        return (_rebuild, (self.message, self.__dict__, type(self)))
 
 
-def _rebuild(message: str, fields: dict) -> PolicyError:  # type: ignore[type-arg]
-    error = PolicyError.__new__(PolicyError)
+class PolicySyntaxError(PolicyError):
+    """A policy file whose text is not a policy file: ``kind`` and ``code`` are the syntax error's
+    (``invalid_byte``, ``missing_equals``, ...; its own codes), ``line`` and ``column`` where it is."""
+
+
+def _rebuild(message: str, fields: dict, cls: type = PolicyError) -> PolicyError:  # type: ignore[type-arg]
+    error = cls.__new__(cls)
     ValueError.__init__(error, message)
     error.__dict__.update(fields)
     return error
