@@ -393,10 +393,10 @@ fn int_setting<T: TryFrom<i128> + Copy>(value: &Bound<'_, PyAny>, setting: &str,
 
 /// The Python `PolicyError` for a refused policy.
 fn policy_error(py: Python<'_>, error: &PolicyError) -> PyErr {
-    policy_error_with(py, error, None)
+    policy_error_with(py, error, None, error.to_string())
 }
 
-fn policy_error_with(py: Python<'_>, error: &PolicyError, location: Option<(u32, u32)>) -> PyErr {
+fn policy_error_with(py: Python<'_>, error: &PolicyError, location: Option<(u32, u32)>, message: String) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let class = py.import(intern!(py, "corsguard._errors"))?.getattr(intern!(py, "PolicyError"))?;
         let kwargs = PyDict::new(py);
@@ -409,7 +409,7 @@ fn policy_error_with(py: Python<'_>, error: &PolicyError, location: Option<(u32,
             kwargs.set_item("line", line)?;
             kwargs.set_item("column", column)?;
         }
-        let exception = class.call((error.to_string(),), Some(&kwargs))?;
+        let exception = class.call((message,), Some(&kwargs))?;
         Ok(PyErr::from_value(exception))
     };
     build().unwrap_or_else(|e| e)
@@ -420,7 +420,7 @@ fn policy_error_with(py: Python<'_>, error: &PolicyError, location: Option<(u32,
 fn policy_file_error(py: Python<'_>, error: &PolicyFileError) -> PyErr {
     let location = Some((error.line, error.column));
     match error.kind {
-        PolicyFileErrorKind::Policy(policy) => policy_error_with(py, &policy, location),
+        PolicyFileErrorKind::Policy(policy) => policy_error_with(py, &policy, location, error.to_string()),
         PolicyFileErrorKind::Syntax(syntax) => {
             let build = || -> PyResult<PyErr> {
                 let class = py.import(intern!(py, "corsguard._errors"))?.getattr(intern!(py, "PolicySyntaxError"))?;

@@ -82,12 +82,23 @@ def waitress_server(app: Callable[..., Any]) -> Iterator[int]:
     import waitress.server
 
     server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
-    port = int(server.effective_port)  # type: ignore[union-attr]
-    thread = threading.Thread(target=server.run, daemon=True)
+    port = int(server.effective_port)
+    closed = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:
+            # waitress's select loop fails on the socket closed under it from this thread: that is the stop.
+            if not closed.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         _wait_until_up(port)
         yield port
     finally:
+        closed.set()
         server.close()
         thread.join(10)

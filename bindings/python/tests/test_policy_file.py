@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -25,8 +25,12 @@ def test_policy_file_vector(vector: dict[str, Any], tmp_path: Path) -> None:
     expect = vector["expect_file_error"]
     path = tmp_path / "policy.conf"
     path.write_bytes(text)
-    for build in (lambda: corsguard.Policy.from_text(text), lambda: corsguard.Policy.from_file(path),
-                  lambda: corsguard.Policy.from_file(str(path))):
+    builds: list[Callable[[], corsguard.Policy]] = [
+        lambda: corsguard.Policy.from_text(text),
+        lambda: corsguard.Policy.from_file(path),
+        lambda: corsguard.Policy.from_file(str(path)),
+    ]
+    for build in builds:
         if expect is None:
             assert isinstance(build(), corsguard.Policy)
             continue

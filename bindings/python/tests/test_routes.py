@@ -4,7 +4,7 @@ uvicorn, every encoding, case and dot trick gets the policy of the route the app
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from starlette.applications import Starlette
@@ -48,7 +48,7 @@ def test_route_table_refuses_bad_entries() -> None:
     with pytest.raises(ValueError):
         RouteTable(None, [("/api", API), ("/api/", PUBLIC)])
     with pytest.raises(TypeError):
-        RouteTable(None, {"/api": {"origins": ["*"]}})  # type: ignore[dict-item]
+        RouteTable(None, {"/api": {"origins": ["*"]}})  # type: ignore[arg-type]
 
 
 def test_wsgi_paths_are_latin1_decoded_bytes() -> None:
@@ -102,9 +102,14 @@ def test_wsgi_routes(policy: corsguard.Policy) -> None:
 
     middleware = WSGIMiddleware(app, routes={"/api": API})
     seen: list[list[tuple[str, str]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+        seen.append(headers)
+        return lambda data: None
+
     for path in ("/api/x", "/apix"):
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_ORIGIN": "https://a.example"}
-        middleware(environ, lambda status, headers, exc_info=None: seen.append(headers))
+        middleware(environ, start_response)
     assert seen == [
         [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "x-policy-api"), ("Vary", "Origin")],
         [],  # no default policy: left alone

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Type
 
 
 class PolicyError(ValueError):
@@ -52,7 +52,7 @@ class PolicySyntaxError(PolicyError):
     (``invalid_byte``, ``missing_equals``, ...; its own codes), ``line`` and ``column`` where it is."""
 
 
-def _rebuild(message: str, fields: dict, cls: type = PolicyError) -> PolicyError:  # type: ignore[type-arg]
+def _rebuild(message: str, fields: dict[str, Any], cls: Type[PolicyError] = PolicyError) -> PolicyError:
     error = cls.__new__(cls)
     ValueError.__init__(error, message)
     error.__dict__.update(fields)
