@@ -138,10 +138,7 @@ fn as_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     if let Ok(array) = value.cast::<pyo3::types::PyByteArray>() {
         return Ok(PyBytes::new(value.py(), &array.to_vec()));
     }
-    Err(PyTypeError::new_err(format!(
-        "header names and values must be bytes or str, not {}",
-        value.get_type().name()?
-    )))
+    Err(PyTypeError::new_err(format!("header names and values must be bytes or str, not {}", value.get_type().name()?)))
 }
 
 fn is_options(method: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -442,7 +439,12 @@ impl PyPolicy {
     }
 
     /// The ASGI form of a decision's headers: a tuple of `(name, value)` bytes pairs, names lowercase.
-    fn asgi_headers<'py>(&self, py: Python<'py>, decision: &Decision<'_>, lines: &Lines<'py>) -> PyResult<Bound<'py, PyTuple>> {
+    fn asgi_headers<'py>(
+        &self,
+        py: Python<'py>,
+        decision: &Decision<'_>,
+        lines: &Lines<'py>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
         let mut items: Vec<Bound<'py, PyTuple>> = Vec::with_capacity(8);
         for header in decision.headers() {
             let name = asgi_name(header.name);
@@ -461,7 +463,12 @@ impl PyPolicy {
     }
 
     /// The WSGI form: a list of `(name, value)` native strings, names spelled as the Fetch standard does.
-    fn wsgi_headers<'py>(&self, py: Python<'py>, decision: &Decision<'_>, lines: &Lines<'py>) -> PyResult<Bound<'py, PyList>> {
+    fn wsgi_headers<'py>(
+        &self,
+        py: Python<'py>,
+        decision: &Decision<'_>,
+        lines: &Lines<'py>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for header in decision.headers() {
             // Every value is ASCII (origins, tokens, digits), so UTF-8 is its Latin-1 too.
@@ -534,7 +541,12 @@ impl PyPolicy {
     ) -> PyResult<Self> {
         let origins = strings(origins, "origins")?;
         let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
-        let mut config = PolicyConfig { credentials, private_network, allow_insecure_origins_with_credentials, ..PolicyConfig::new(&origins) };
+        let mut config = PolicyConfig {
+            credentials,
+            private_network,
+            allow_insecure_origins_with_credentials,
+            ..PolicyConfig::new(&origins)
+        };
 
         let methods = list_arg(methods, "methods")?;
         config.methods = match &methods {
