@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Python package (bindings/python): builds and installs it into a venv of its own, then runs its pytest
 # suite (every shared vector, Hypothesis properties, the ASGI, WSGI and Django middleware behind real uvicorn
-# and waitress servers over loopback, threads) and mypy --strict over the package, its tests, examples and
-# benchmarks. Installs what it lacks from PyPI, once: the venv is kept in target/python/ (git-ignored) and only
-# refreshed when bindings/python/requirements-test.txt changes. Needs python3 (>= 3.9) and cargo.
+# and waitress servers over loopback, threads), mypy --strict over the package, its tests, examples and
+# benchmarks, and rustfmt and clippy over the extension crate. Installs what it lacks from PyPI, once: the
+# venv is kept in target/python/ (git-ignored) and only refreshed when bindings/python/requirements-test.txt
+# changes. Needs python3 (>= 3.9) and cargo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -36,6 +37,8 @@ site=$(python -c 'import corsguard, os; print(os.path.dirname(corsguard.__file__
 ls "$site"/_corsguard.abi3.so >/dev/null || { echo "the extension is not an abi3 build"; exit 1; }
 
 status=0
+echo "--- cargo fmt --check and clippy -D warnings (the extension crate, its own workspace)"
+(cd bindings/python && cargo fmt --check && PYO3_PYTHON="$venv/bin/python" cargo clippy -q --release --locked -- -D warnings) || status=1
 echo "--- pytest"
 (cd bindings/python && python -m pytest -q -p no:cacheprovider) || status=1
 echo "--- mypy --strict (package, tests, examples, benchmarks)"

@@ -116,7 +116,7 @@ impl<'py> Lines<'py> {
             let bytes = line.value.as_bytes();
             let at = bytes.as_ptr() as usize;
             (start >= at && start + value.len() <= at + bytes.len())
-                .then(|| (&line.value, start == at && value.len() == bytes.len()))
+                .then_some((&line.value, start == at && value.len() == bytes.len()))
         })
     }
 }
