@@ -11,16 +11,20 @@
 # default /usr/sbin/nginx), CORSGUARD_NGINX_MODULE (default build/nginx/ngx_http_corsguard_module.so, built by
 # make -C bindings/nginx).
 #
-# The routes are plain nginx configuration (return, add_header), written here so the suite judges the module
-# with the configuration an operator would write:
-#   /api/items     200 JSON, X-Request-Id, X-Total-Count, Vary: Accept-Encoding (add_header ... always)
+# The suite's application is a second server block on a unix socket in the prefix, and the guarded server
+# proxies every request to it, as nginx usually sits in front of an application: the module answers
+# preflights itself, and adds its headers to the application's responses (upstream Access-Control-* lines
+# dropped, the application's Vary kept and appended to). The application's routes are plain nginx
+# configuration (return, add_header):
+#   /api/items     200 JSON, X-Request-Id, X-Total-Count, Vary: Accept-Encoding
 #   /api/echo      200 {"method":"<METHOD>"} for any method nginx accepts, X-Request-Id
 #   /api/error     500 {"error":"boom"}
 #   /api/redirect  302 to the url-decoded `to` argument: nginx has no variable holding a decoded query argument,
-#                  so the location proxies to /_decode/<to> on this same server, where the request path (and so
+#                  so the location proxies to /_decode/<to> on the same socket, where the request path (and so
 #                  a regex capture of it) is decoded; merge_slashes off keeps the `//` of the URL
 #   anything else  404 {"error":"not found"}
-# Preflights never reach these locations: the module answers them in the rewrite phase, before `return`.
+# (Were the routes in the guarded server itself, a location's add_header lines would also be on the module's
+# preflight answers, as add_header is on every response of its location: docs/nginx.md.)
 set -euo pipefail
 
 usage() {
@@ -88,12 +92,23 @@ http {
     large_client_header_buffers 4 32k;
     merge_slashes off;
 
+    # The guarded server: corsguard and nothing else.
     server {
         listen 127.0.0.1:$port;
         server_name localhost;
 
         corsguard on;
         corsguard_policy_file $policy;
+
+        location / {
+            proxy_pass http://unix:$prefix/app.sock;
+        }
+    }
+
+    # The application.
+    server {
+        listen unix:$prefix/app.sock;
+        server_name localhost;
 
         location = /api/items {
             add_header X-Request-Id 42 always;
@@ -110,10 +125,9 @@ http {
         }
         location = /api/redirect {
             proxy_redirect off;
-            proxy_pass http://127.0.0.1:$port/_decode/\$arg_to;
+            proxy_pass http://unix:$prefix/app.sock:/_decode/\$arg_to;
         }
         location ~ ^/_decode/(?<target>.*)\$ {
-            corsguard off;
             return 302 \$target;
         }
         location / {

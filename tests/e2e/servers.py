@@ -7,6 +7,7 @@ where they are through the environment (see `binary`).
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -100,6 +101,17 @@ SERVERS = [
                          lambda raw: len(raw.data) > 32 * 1024, refused_without_cors(431, 414)),
                Deviation("more than 32 Access-Control-Request-Headers lines: 400",
                          "docs/servers.md#what-libmicrohttpd-cannot-expose",
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
+           ]),
+    Server("nginx", lambda policy, port: [os.path.join(ROOT, "bindings", "nginx", "serve.sh"), "--policy", policy,
+                                          "--port", str(port)],
+           doc="docs/nginx.md#what-nginx-refuses-before-corsguard", refused_methods=(),
+           deviations=[
+               Deviation("a method other than uppercase letters, '_' and '-': 400 from nginx's request-line parser",
+                         "docs/nginx.md#what-nginx-refuses-before-corsguard",
+                         lambda raw: re.fullmatch(r"[A-Z_-]+", raw.method) is None, refused_without_cors(400)),
+               Deviation("more than 32 Access-Control-Request-Headers lines: 400",
+                         "docs/nginx.md#what-nginx-refuses-before-corsguard",
                          lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
            ]),
     Server("responder", lambda policy, port: [binary("responder"), "--policy", policy, "--port", str(port)],
