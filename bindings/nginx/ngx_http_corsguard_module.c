@@ -371,11 +371,10 @@ static u_char *ngx_http_corsguard_file_error(u_char *buf, u_char *last, const co
     }
     p = ngx_slprintf(p, last, "%s", error->message);
     if (error->syntax == 0 && error->policy.kind != 0) {
-        p = ngx_slprintf(p, last, " (%s", error->policy.setting_name);
         if (error->policy.origin_error != 0) {
             p = ngx_slprintf(p, last, ": %s", corsguard_origin_error_str(error->policy.origin_error));
         }
-        p = ngx_slprintf(p, last, "; policy error %uD)", error->policy.kind);
+        p = ngx_slprintf(p, last, " (%s, policy error %uD)", error->policy.setting_name, error->policy.kind);
     }
     return p;
 }
@@ -570,7 +569,7 @@ static char *ngx_http_corsguard_build(ngx_conf_t *cf, ngx_http_corsguard_loc_con
                       error.origin_error ? corsguard_origin_error_str(error.origin_error) : "", error.kind,
                       &where->file, where->line);
     } else {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s: %s (%s; policy error %uD) in %V:%ui",
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s: %s (%s, policy error %uD) in %V:%ui",
                       directive ? directive : "corsguard", error.message, error.setting_name, error.kind,
                       &where->file, where->line);
     }
