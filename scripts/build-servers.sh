@@ -57,15 +57,18 @@ exposed-headers = x-request-id
 max-age = 600
 EOF
     failures=0
-    # check NAME EXPECTED-REGEX ACTUAL: one line per check.
+    # check / refute NAME REGEX RESPONSE: the response must (must not) have a line matching REGEX.
+    report() {
+        if [ "$1" = ok ]; then echo "  ok   $2"; return; fi
+        echo "  FAIL $2: $3"
+        printf '%s\n' "$4" | sed 's/^/         /'
+        failures=$((failures + 1))
+    }
     check() {
-        if printf '%s' "$3" | grep -Eq -- "$2"; then echo "  ok   $1"; else
-            echo "  FAIL $1: expected /$2/ in:"; printf '%s\n' "$3" | sed 's/^/         /'; failures=$((failures + 1)); fi
+        if printf '%s' "$3" | grep -Eq -- "$2"; then report ok "$1"; else report fail "$1" "no /$2/ in" "$3"; fi
     }
     refute() {
-        if printf '%s' "$3" | grep -Eq -- "$2"; then
-            echo "  FAIL $1: /$2/ present in:"; printf '%s\n' "$3" | sed 's/^/         /'; failures=$((failures + 1));
-        else echo "  ok   $1"; fi
+        if printf '%s' "$3" | grep -Eq -- "$2"; then report fail "$1" "/$2/ present in" "$3"; else report ok "$1"; fi
     }
     for server in civetweb_example_server mhd_example_server; do
         port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

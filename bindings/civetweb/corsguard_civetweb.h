@@ -25,9 +25,10 @@
  *     lines. With no Origin among the 64 it is not a CORS request as far as anyone can tell, and no
  *     Access-Control-* header is sent: a dropped Origin can only lose access, never gain it.
  *   - Requests civetweb cannot read (a malformed request or header line, a header name with bytes >= 0x80, a
- *     method it does not know such as PURGE, headers larger than its buffer, a bad HTTP version): civetweb
- *     answers them itself (400, 413, 505) and closes the connection. The glue never saw their headers, so
- *     its http_error hook leaves those pages without CORS headers: the browser treats them as denied.
+ *     tab anywhere in the head, a method it does not know such as PURGE, headers larger than its buffer, a
+ *     bad HTTP version): civetweb answers them itself (400, 413, 505) and closes the connection. The glue
+ *     never saw their headers, so its http_error hook leaves those pages without CORS headers: the browser
+ *     treats them as denied.
  *   - civetweb skips blanks before a value and accepts blanks between a header name and its colon;
  *     corsguard trims values itself, so neither changes a decision.
  *

@@ -44,11 +44,15 @@ impl Head {
     /// Whether the client asks to close after this exchange (HTTP/1.0 without keep-alive, or `close`).
     fn wants_close(&self) -> bool {
         let tokens = |t: &str| {
-            self.lines(b"connection").iter().any(|v| {
-                v.split(|&b| b == b',').any(|token| token.trim_ascii().eq_ignore_ascii_case(t.as_bytes()))
-            })
+            self.lines(b"connection")
+                .iter()
+                .any(|v| v.split(|&b| b == b',').any(|token| token.trim_ascii().eq_ignore_ascii_case(t.as_bytes())))
         };
-        if self.http10 { !tokens("keep-alive") } else { tokens("close") }
+        if self.http10 {
+            !tokens("keep-alive")
+        } else {
+            tokens("close")
+        }
     }
 }
 
@@ -88,7 +92,8 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Result<Head, HeadError> {
     if method.is_empty() || !version.starts_with(b"HTTP/1.") {
         return Err(HeadError::Malformed);
     }
-    let mut head = Head { method: method.to_vec(), target: target.to_vec(), http10: version == b"HTTP/1.0", headers: vec![] };
+    let mut head =
+        Head { method: method.to_vec(), target: target.to_vec(), http10: version == b"HTTP/1.0", headers: vec![] };
     loop {
         read_line(&mut line)?;
         if line.is_empty() {
@@ -258,7 +263,8 @@ fn serve(policy: &Policy<impl AsRef<[u8]>>, stream: TcpStream) {
             }
         };
         // The request body (the routes ignore it) is read and dropped so the next request starts clean.
-        let length = head.lines(b"content-length").first().map(|v| std::str::from_utf8(v).map(|s| s.trim().parse::<usize>()));
+        let length =
+            head.lines(b"content-length").first().map(|v| std::str::from_utf8(v).map(|s| s.trim().parse::<usize>()));
         let chunked = !head.lines(b"transfer-encoding").is_empty();
         let length = match length {
             None if !chunked => 0,
