@@ -4,10 +4,11 @@
 #
 #   scripts/test-e2e.sh [PYTEST-ARGS...]      e.g. scripts/test-e2e.sh -k civetweb
 #
-# Installs what it lacks (chromium, python3-pytest, nginx and nginx-dev, and through scripts/build-servers.sh the C servers' Debian
-# packages), builds the servers (the Rust example with cargo, civetweb and libmicrohttpd with
-# scripts/build-servers.sh, the embedded responder against the no_std library), runs the suite, and prints one
-# line per server, `e2e <server>: N passed, M failed`, and the time taken. Exits non-zero on any difference.
+# Installs what it lacks (chromium, python3-pytest, nginx and nginx-dev, and through scripts/build-servers.sh the
+# C servers' Debian packages), builds the servers (the Rust example with cargo, civetweb and libmicrohttpd with
+# scripts/build-servers.sh, the embedded responder against the no_std library, the nginx module with
+# make -C bindings/nginx), runs the suite, and prints one line per server, `e2e <server>: N passed, M failed`,
+# and the time taken. Exits non-zero on any difference.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
