@@ -875,7 +875,8 @@ static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, corsguard
         return NGX_ERROR;
     }
     for (i = 0; i < count; i++) {
-        if (vary != NULL && headers[i].name.len == 4 && ngx_strncasecmp((u_char *)headers[i].name.ptr, (u_char *)"vary", 4) == 0) {
+        if (vary != NULL && headers[i].name.len == 4 &&
+            ngx_strncasecmp((u_char *)headers[i].name.ptr, (u_char *)"vary", 4) == 0) {
             /* Append to the response's own Vary line, never replace it. */
             u_char *value = p;
             p = ngx_cpymem(p, vary->value.data, vary->value.len);
