@@ -32,14 +32,21 @@ EVIL = "https://evil.example.net"
 PREFLIGHT_VARY = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"]
 
 
-def nginx_conf(prefix, http_body):
-    user = "user root;\n" if os.getuid() == 0 else ""
-    temp = "".join(f"    {kind}_temp_path {prefix}/{kind};\n"
+def process_lines(prefix):
+    """The main-context lines that keep nginx in the foreground and inside its prefix directory."""
+    user = "user root;\n" if os.getuid() == 0 else ""  # workers then may write under the prefix
+    return (f"{user}daemon off;\nmaster_process on;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
+            f"error_log {prefix}/error.log info;\n")
+
+
+def temp_lines(prefix):
+    return "".join(f"    {kind}_temp_path {prefix}/{kind};\n"
                    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return (f"load_module {MODULE};\n{user}daemon off;\nmaster_process on;\nworker_processes 1;\n"
-            f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log info;\n"
-            f"events {{\n    worker_connections 64;\n}}\nhttp {{\n    access_log off;\n    default_type text/plain;\n"
-            f"{temp}{http_body}}}\n")
+
+
+def nginx_conf(prefix, http_body):
+    return (f"load_module {MODULE};\n{process_lines(prefix)}events {{\n    worker_connections 64;\n}}\n"
+            f"http {{\n    access_log off;\n    default_type text/plain;\n{temp_lines(prefix)}{http_body}}}\n")
 
 
 def write(path, text):
@@ -573,3 +580,42 @@ def test_a_reload_takes_a_changed_policy_file(ngx):
         deadline = time.monotonic() + 10
         while get(ngx, "/file", "https://files.example.com").cors() == {} and time.monotonic() < deadline:
             time.sleep(0.05)
+
+
+def test_the_example_configuration(tmp_path):
+    """bindings/nginx/example/nginx.conf as written, but for its paths and ports."""
+    example = os.path.join(ROOT, "bindings", "nginx", "example")
+    port, dead = free_port(), free_port()
+    prefix = str(tmp_path)
+    with open(os.path.join(example, "nginx.conf")) as f:
+        text = f.read()
+    text = (text.replace("load_module modules/ngx_http_corsguard_module.so;\n",
+                         f"load_module {MODULE};\n{process_lines(prefix)}")
+            .replace("http {\n", f"http {{\n    access_log off;\n{temp_lines(prefix)}", 1)
+            .replace("listen 80;", f"listen 127.0.0.1:{port};")
+            .replace("/srv/www", os.path.join(prefix, "html"))
+            .replace("127.0.0.1:8000", f"127.0.0.1:{dead}"))
+    with open(os.path.join(example, "public.policy")) as f:
+        write(os.path.join(prefix, "public.policy"), f.read())
+    os.makedirs(os.path.join(prefix, "html", "public"))
+    write(os.path.join(prefix, "html", "public", "data.json"), "{}\n")
+    server_ = Nginx(prefix, text, [port])
+    try:
+        server_.ports = {"port": port}
+
+        public = get(server_, "/public/data.json", "https://anyone.example")
+        assert public.status == 200 and public.cors() == {
+            "access-control-allow-origin": ["*"], "access-control-expose-headers": ["etag"]}, public
+        api = preflight(server_, "/api/orders", "https://pr-7.staging.example.com", "DELETE", "authorization")
+        assert api.status == 204, api
+        assert api.cors()["access-control-allow-methods"] == ["GET, POST, PUT, DELETE"], api
+        assert api.cors()["access-control-allow-credentials"] == ["true"], api
+        assert api.cors()["access-control-max-age"] == ["600"], api
+        down = get(server_, "/api/orders", APP)  # the example's upstream is not running: 502, with the headers
+        assert down.status == 502, down
+        allowed(down, APP)
+        assert down.cors()["access-control-expose-headers"] == ["x-request-id"], down
+        hooks = get(server_, "/hooks/github", APP)
+        assert hooks.status == 502 and hooks.cors() == {} and hooks.vary() == [], hooks
+    finally:
+        server_.stop()
