@@ -7,7 +7,7 @@
 #   scripts/test-nginx.sh [PYTEST-ARGS...]
 #
 # Installs what it lacks (idempotent): nginx, nginx-dev, wrk (used by the benchmark in BENCHMARKS.md, not
-# here), python3-pytest, chromium. Exits non-zero on any failure; the last line is
+# here), curl (HTTP/2 cases), python3-pytest, chromium. Exits non-zero on any failure; the last line is
 # "test-nginx: N passed, M failed".
 set -euo pipefail
 
@@ -25,6 +25,7 @@ need=()
 [ -x "$NGINX" ] || need+=(nginx)
 [ -f /usr/share/nginx/src/conf_flags ] || need+=(nginx-dev)
 command -v wrk >/dev/null || need+=(wrk)
+command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import pytest' 2>/dev/null || need+=(python3-pytest)
 [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null || need+=(chromium)

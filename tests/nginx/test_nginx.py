@@ -260,6 +260,7 @@ GUARDED = """
 
     server {{
         listen 127.0.0.1:{port};
+        listen 127.0.0.1:{h2} http2;
         root {prefix}/html;
         corsguard on;
 
@@ -328,7 +329,8 @@ GUARDED = """
 @pytest.fixture(scope="module")
 def ngx():
     with tempfile.TemporaryDirectory(prefix="corsguard-nginx-") as prefix:
-        ports = {"port": free_port(), "port2": free_port(), "up": free_port(), "dead": free_port()}
+        ports = {"port": free_port(), "port2": free_port(), "up": free_port(), "dead": free_port(),
+                 "h2": free_port()}
         os.mkdir(os.path.join(prefix, "html"))
         write(os.path.join(prefix, "html", "small.txt"), "a small static file\n")
         os.mkdir(os.path.join(prefix, "html", "auth"))
@@ -523,6 +525,18 @@ def test_keep_alive_across_decisions(ngx):
             assert response.cors().get("access-control-allow-origin") == ([origin] if origin else None), response
     finally:
         connection.close()
+
+
+def test_http2_gets_the_same_answers(ngx):
+    def curl(*args):
+        out = subprocess.run(["curl", "-s", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null", *args,
+                              f"http://127.0.0.1:{ngx.ports['h2']}/return"], capture_output=True, timeout=10)
+        return out.stdout.decode("latin-1").lower()
+
+    actual = curl("-H", f"Origin: {APP}")
+    assert actual.startswith("http/2 200") and f"access-control-allow-origin: {APP}" in actual, actual
+    answered = curl("-X", "OPTIONS", "-H", f"Origin: {APP}", "-H", "Access-Control-Request-Method: PUT")
+    assert answered.startswith("http/2 204") and "access-control-allow-methods: get, post, put" in answered, answered
 
 
 def test_too_many_request_headers_lines_are_refused_without_cors(ngx):
