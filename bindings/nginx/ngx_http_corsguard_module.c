@@ -668,7 +668,8 @@ static void ngx_http_corsguard_add_line(corsguard_slice *lines, size_t capacity,
     (*count)++;
 }
 
-/* Every line of the four request headers corsguard reads, in order. nginx has trimmed each value's OWS. */
+/* Every line of the four request headers corsguard reads, in order. nginx has trimmed each value's OWS. The
+ * names are compared as sent, not through lowcase_key, which a module adding input headers may leave NULL. */
 static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard_lines_t *lines) {
     ngx_list_part_t *part = &r->headers_in.headers.part;
     ngx_table_elt_t *header = part->elts;
@@ -698,23 +699,23 @@ static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard
         }
         switch (header[i].key.len) {
         case sizeof("origin") - 1:
-            if (ngx_strncmp(header[i].lowcase_key, "origin", 6) == 0) {
+            if (ngx_strncasecmp(header[i].key.data, (u_char *)"origin", 6) == 0) {
                 ngx_http_corsguard_add_line(lines->origin, 2, &request->origin_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-method") - 1:
-            if (ngx_strncmp(header[i].lowcase_key, "access-control-request-method", 29) == 0) {
+            if (ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-request-method", 29) == 0) {
                 ngx_http_corsguard_add_line(lines->request_method, 2, &request->request_method_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-headers") - 1:
-            if (ngx_strncmp(header[i].lowcase_key, "access-control-request-headers", 30) == 0) {
+            if (ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-request-headers", 30) == 0) {
                 ngx_http_corsguard_add_line(lines->request_headers, CORSGUARD_MAX_HEADER_LINES,
                                             &request->request_headers_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-private-network") - 1:
-            if (ngx_strncmp(header[i].lowcase_key, "access-control-request-private-network", 38) == 0) {
+            if (ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-request-private-network", 38) == 0) {
                 ngx_http_corsguard_add_line(lines->private_network, 2, &request->request_private_network_count,
                                             &header[i]);
             }
