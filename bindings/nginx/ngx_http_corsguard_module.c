@@ -78,6 +78,13 @@ typedef struct {
     ngx_uint_t too_many_lines;
 } ngx_http_corsguard_lines_t;
 
+/* A decision's headers, values copied out of the decision (which lives on a stack frame) into the request pool. */
+typedef struct {
+    ngx_uint_t count;
+    ngx_str_t name[CORSGUARD_MAX_HEADERS]; /* static */
+    ngx_str_t value[CORSGUARD_MAX_HEADERS];
+} ngx_http_corsguard_headers_t;
+
 static ngx_int_t ngx_http_corsguard_init(ngx_conf_t *cf);
 static void *ngx_http_corsguard_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_corsguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child);
@@ -160,7 +167,8 @@ static ngx_http_output_header_filter_pt ngx_http_next_header_filter;
  * The request's ctx points here once nginx has read its whole head (post-read phase) or it has entered a
  * location (rewrite phase, also after an internal redirect, which clears ctx): only such requests are decided.
  * A request nginx refuses while still reading its head (a bad request line, a header too large) is answered
- * without CORS headers, like every other server refuses a request before the application sees it.
+ * without CORS headers, like every other server refuses a request before the application sees it. For a
+ * preflight the module answers, ctx is instead the answer's ngx_http_corsguard_headers_t: decided once.
  */
 static ngx_uint_t ngx_http_corsguard_head_read;
 
@@ -732,57 +740,6 @@ static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard
     }
 }
 
-static ngx_int_t ngx_http_corsguard_post_read_handler(ngx_http_request_t *r) {
-    ngx_http_set_ctx(r, &ngx_http_corsguard_head_read, ngx_http_corsguard_module);
-    return NGX_DECLINED;
-}
-
-/*
- * Rewrite phase: the location is known, and this handler runs before ngx_http_rewrite_module's (it was
- * registered later), so before the location's return, rewrite and if, and before access checks (a preflight
- * never carries credentials: auth_basic must not refuse it) and the content handler or proxy_pass.
- * Preflights are answered here with the decision's status and no body; the header filter adds the headers.
- */
-static ngx_int_t ngx_http_corsguard_rewrite_handler(ngx_http_request_t *r) {
-    ngx_http_corsguard_loc_conf_t *lcf;
-    ngx_http_corsguard_lines_t lines;
-    corsguard_decision decision;
-    corsguard_result result;
-    ngx_int_t rc;
-
-    if (r != r->main) {
-        return NGX_DECLINED;
-    }
-    ngx_http_set_ctx(r, &ngx_http_corsguard_head_read, ngx_http_corsguard_module);
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_corsguard_module);
-    if (!lcf->enable || lcf->policy == NULL) {
-        return NGX_DECLINED;
-    }
-    ngx_http_corsguard_collect(r, &lines);
-    if (lines.too_many_lines) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "corsguard: refused: more than %d Access-Control-Request-Headers lines",
-                      CORSGUARD_MAX_HEADER_LINES);
-        return NGX_HTTP_BAD_REQUEST;
-    }
-    /* Only a preflight is answered here; every other request is decided once, in the header filter. */
-    if (r->method != NGX_HTTP_OPTIONS || lines.request.origin_count == 0 || lines.request.request_method_count == 0) {
-        return NGX_DECLINED;
-    }
-    result = corsguard_decide(lcf->policy, &lines.request, &decision);
-    if (result != CORSGUARD_RESULT_OK || !corsguard_decision_answer_now(&decision)) {
-        return NGX_DECLINED;
-    }
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-    r->headers_out.status = corsguard_decision_status(&decision);
-    r->headers_out.content_length_n = 0;
-    r->header_only = 1;
-    return ngx_http_send_header(r);
-}
-
 /* Request bytes in a log line: printable ASCII but `"` and `\` as they are, everything else as \xHH. */
 static u_char *ngx_http_corsguard_escape(u_char *dst, u_char *last, const u_char *src, size_t len) {
     static const u_char hex[] = "0123456789abcdef";
@@ -816,6 +773,95 @@ static void ngx_http_corsguard_log_denial(ngx_http_request_t *r, ngx_http_corsgu
                   corsguard_reason_str(reason), reason, origin_error ? ": " : "",
                   origin_error ? corsguard_origin_error_str(origin_error) : "", (size_t)(end - origin), origin,
                   line != NULL && line->len > 128 ? " (cut)" : "");
+}
+
+/* Copies the decision's headers out of it: values may point into the decision itself. */
+static ngx_int_t ngx_http_corsguard_copy(ngx_http_request_t *r, corsguard_decision *decision,
+                                         ngx_http_corsguard_headers_t *out) {
+    corsguard_header headers[CORSGUARD_MAX_HEADERS];
+    size_t i, count = 0, total = 0;
+    u_char *p;
+
+    if (corsguard_decision_headers(decision, headers, CORSGUARD_MAX_HEADERS, &count) != CORSGUARD_RESULT_OK) {
+        return NGX_ERROR;
+    }
+    for (i = 0; i < count; i++) {
+        total += headers[i].value.len;
+    }
+    p = ngx_pnalloc(r->pool, total + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+    for (i = 0; i < count; i++) {
+        out->name[i].data = (u_char *)headers[i].name.ptr;
+        out->name[i].len = headers[i].name.len;
+        out->value[i].data = p;
+        out->value[i].len = headers[i].value.len;
+        p = ngx_cpymem(p, headers[i].value.ptr, headers[i].value.len);
+    }
+    out->count = count;
+    return NGX_OK;
+}
+
+static ngx_int_t ngx_http_corsguard_post_read_handler(ngx_http_request_t *r) {
+    ngx_http_set_ctx(r, &ngx_http_corsguard_head_read, ngx_http_corsguard_module);
+    return NGX_DECLINED;
+}
+
+/*
+ * Rewrite phase: the location is known, and this handler runs before ngx_http_rewrite_module's (it was
+ * registered later), so before the location's return, rewrite and if, and before access checks (a preflight
+ * never carries credentials: auth_basic must not refuse it) and the content handler or proxy_pass.
+ * Preflights are answered here with the decision's status and no body; the header filter adds the headers
+ * decided here.
+ */
+static ngx_int_t ngx_http_corsguard_rewrite_handler(ngx_http_request_t *r) {
+    ngx_http_corsguard_loc_conf_t *lcf;
+    ngx_http_corsguard_headers_t *answer;
+    ngx_http_corsguard_lines_t lines;
+    corsguard_decision decision;
+    corsguard_result result;
+    ngx_int_t rc;
+
+    if (r != r->main) {
+        return NGX_DECLINED;
+    }
+    ngx_http_set_ctx(r, &ngx_http_corsguard_head_read, ngx_http_corsguard_module);
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_corsguard_module);
+    if (!lcf->enable || lcf->policy == NULL) {
+        return NGX_DECLINED;
+    }
+    ngx_http_corsguard_collect(r, &lines);
+    if (lines.too_many_lines) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "corsguard: refused: more than %d Access-Control-Request-Headers lines",
+                      CORSGUARD_MAX_HEADER_LINES);
+        return NGX_HTTP_BAD_REQUEST;
+    }
+    /* Only a preflight is answered here; every other request is decided once, in the header filter. */
+    if (r->method != NGX_HTTP_OPTIONS || lines.request.origin_count == 0 || lines.request.request_method_count == 0) {
+        return NGX_DECLINED;
+    }
+    result = corsguard_decide(lcf->policy, &lines.request, &decision);
+    if (result != CORSGUARD_RESULT_OK || !corsguard_decision_answer_now(&decision)) {
+        return NGX_DECLINED;
+    }
+    if (corsguard_decision_verdict(&decision) == CORSGUARD_VERDICT_DENIED) {
+        ngx_http_corsguard_log_denial(r, &lines, &decision);
+    }
+    answer = ngx_palloc(r->pool, sizeof(ngx_http_corsguard_headers_t));
+    if (answer == NULL || ngx_http_corsguard_copy(r, &decision, answer) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ngx_http_set_ctx(r, answer, ngx_http_corsguard_module);
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+    r->headers_out.status = corsguard_decision_status(&decision);
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+    return ngx_http_send_header(r);
 }
 
 /*
@@ -854,30 +900,29 @@ static ngx_table_elt_t *ngx_http_corsguard_clear(ngx_http_request_t *r) {
     return vary;
 }
 
-static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, corsguard_decision *decision) {
-    corsguard_header headers[CORSGUARD_MAX_HEADERS];
+static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, ngx_http_corsguard_headers_t *headers) {
     ngx_table_elt_t *vary, *h;
-    size_t i, count = 0, total = 0;
+    ngx_uint_t i;
+    size_t total = 0;
     u_char *p;
 
     vary = ngx_http_corsguard_clear(r);
-    if (corsguard_decision_headers(decision, headers, CORSGUARD_MAX_HEADERS, &count) != CORSGUARD_RESULT_OK) {
-        return NGX_ERROR;
-    }
-    for (i = 0; i < count; i++) {
-        total += headers[i].name.len + headers[i].value.len;
+    for (i = 0; i < headers->count; i++) {
+        total += headers->name[i].len; /* the lowercase names */
+        if (vary != NULL) {
+            total += headers->value[i].len; /* room for whichever is Vary, joined to the response's line */
+        }
     }
     if (vary != NULL) {
         total += vary->value.len + 2;
     }
-    /* Values may point into the decision, which is on this stack frame: copy them all into one allocation. */
-    p = ngx_pnalloc(r->pool, total);
+    p = ngx_pnalloc(r->pool, total + 1);
     if (p == NULL) {
         return NGX_ERROR;
     }
-    for (i = 0; i < count; i++) {
-        if (vary != NULL && headers[i].name.len == 4 &&
-            ngx_strncasecmp((u_char *)headers[i].name.ptr, (u_char *)"vary", 4) == 0) {
+    for (i = 0; i < headers->count; i++) {
+        if (vary != NULL && headers->name[i].len == 4 &&
+            ngx_strncasecmp(headers->name[i].data, (u_char *)"vary", 4) == 0) {
             /* Append to the response's own Vary line, never replace it. */
             u_char *value = p;
             p = ngx_cpymem(p, vary->value.data, vary->value.len);
@@ -885,7 +930,7 @@ static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, corsguard
                 *p++ = ',';
                 *p++ = ' ';
             }
-            p = ngx_cpymem(p, headers[i].value.ptr, headers[i].value.len);
+            p = ngx_cpymem(p, headers->value[i].data, headers->value[i].len);
             vary->value.data = value;
             vary->value.len = (size_t)(p - value);
             continue;
@@ -895,29 +940,36 @@ static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, corsguard
             return NGX_ERROR;
         }
         h->hash = 1;
-        h->key.data = (u_char *)headers[i].name.ptr; /* static */
-        h->key.len = headers[i].name.len;
+        h->key = headers->name[i];
+        h->value = headers->value[i];
         h->lowcase_key = p;
-        ngx_strlow(p, h->key.data, h->key.len);
-        p += h->key.len;
-        h->value.data = p;
-        h->value.len = headers[i].value.len;
-        p = ngx_cpymem(p, headers[i].value.ptr, headers[i].value.len);
+        p = ngx_cpymem(p, headers->name[i].data, headers->name[i].len);
+        ngx_strlow(h->lowcase_key, h->key.data, h->key.len);
     }
     return NGX_OK;
 }
 
 static ngx_int_t ngx_http_corsguard_header_filter(ngx_http_request_t *r) {
     ngx_http_corsguard_loc_conf_t *lcf;
+    ngx_http_corsguard_headers_t headers;
     ngx_http_corsguard_lines_t lines;
     corsguard_decision decision;
     corsguard_result result;
+    void *ctx;
 
-    if (r != r->main || ngx_http_get_module_ctx(r, ngx_http_corsguard_module) == NULL) {
+    ctx = ngx_http_get_module_ctx(r, ngx_http_corsguard_module);
+    if (r != r->main || ctx == NULL) {
         return ngx_http_next_header_filter(r);
     }
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_corsguard_module);
     if (!lcf->enable || lcf->policy == NULL) {
+        return ngx_http_next_header_filter(r);
+    }
+    if (ctx != &ngx_http_corsguard_head_read) {
+        /* The module's own preflight answer, decided in the rewrite phase. */
+        if (ngx_http_corsguard_add_headers(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
         return ngx_http_next_header_filter(r);
     }
     ngx_http_corsguard_collect(r, &lines);
@@ -936,7 +988,8 @@ static ngx_int_t ngx_http_corsguard_header_filter(ngx_http_request_t *r) {
     if (corsguard_decision_verdict(&decision) == CORSGUARD_VERDICT_DENIED) {
         ngx_http_corsguard_log_denial(r, &lines, &decision);
     }
-    if (ngx_http_corsguard_add_headers(r, &decision) != NGX_OK) {
+    if (ngx_http_corsguard_copy(r, &decision, &headers) != NGX_OK ||
+        ngx_http_corsguard_add_headers(r, &headers) != NGX_OK) {
         return NGX_ERROR;
     }
     return ngx_http_next_header_filter(r);
