@@ -280,6 +280,12 @@ GUARDED = """
                 return 200 "nested\\n";
             }}
         }}
+        location /star {{
+            corsguard_origin *;
+            corsguard_credentials off;
+            add_header Vary Accept-Encoding;
+            return 200 "star\\n";
+        }}
         location /off {{
             corsguard off;
             add_header Access-Control-Allow-Origin "*";
@@ -414,6 +420,15 @@ def test_a_second_server_with_its_own_policy(ngx):
     allowed(ok, "https://other.example.com")
     assert "access-control-allow-credentials" in ok.cors(), ok  # inherited from http
     assert preflight(ngx, "/", "https://other.example.com", "PUT", port="port2").status == 204
+
+
+def test_any_origin_in_a_location_under_a_credentialed_server(ngx):
+    plain = get(ngx, "/star")
+    assert plain.status == 200 and plain.cors() == {}, plain
+    assert plain.values("Vary") == ["Accept-Encoding, Origin"], plain
+    cors = get(ngx, "/star", EVIL)
+    assert cors.cors() == {"access-control-allow-origin": ["*"]}, cors
+    assert cors.values("Vary") == ["Accept-Encoding, Origin"], cors
 
 
 def test_corsguard_off_leaves_the_location_untouched(ngx):
