@@ -676,8 +676,16 @@ static void ngx_http_corsguard_add_line(corsguard_slice *lines, size_t capacity,
     (*count)++;
 }
 
-/* Every line of the four request headers corsguard reads, in order. nginx has trimmed each value's OWS. The
- * names are compared as sent, not through lowcase_key, which a module adding input headers may leave NULL. */
+/* Whether a request header has this lowercase name (of the length the caller has checked). nginx's parser fills
+ * lowcase_key; a module adding input headers may leave it NULL. */
+static ngx_inline ngx_uint_t ngx_http_corsguard_named(ngx_table_elt_t *header, const char *lowercase) {
+    if (header->lowcase_key != NULL) {
+        return ngx_memcmp(header->lowcase_key, lowercase, header->key.len) == 0;
+    }
+    return ngx_strncasecmp(header->key.data, (u_char *)lowercase, header->key.len) == 0;
+}
+
+/* Every line of the four request headers corsguard reads, in order. nginx has trimmed each value's OWS. */
 static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard_lines_t *lines) {
     ngx_list_part_t *part = &r->headers_in.headers.part;
     ngx_table_elt_t *header = part->elts;
@@ -707,23 +715,23 @@ static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard
         }
         switch (header[i].key.len) {
         case sizeof("origin") - 1:
-            if (ngx_strncasecmp(header[i].key.data, (u_char *)"origin", 6) == 0) {
+            if (ngx_http_corsguard_named(&header[i], "origin")) {
                 ngx_http_corsguard_add_line(lines->origin, 2, &request->origin_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-method") - 1:
-            if (ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-request-method", 29) == 0) {
+            if (ngx_http_corsguard_named(&header[i], "access-control-request-method")) {
                 ngx_http_corsguard_add_line(lines->request_method, 2, &request->request_method_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-headers") - 1:
-            if (ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-request-headers", 30) == 0) {
+            if (ngx_http_corsguard_named(&header[i], "access-control-request-headers")) {
                 ngx_http_corsguard_add_line(lines->request_headers, CORSGUARD_MAX_HEADER_LINES,
                                             &request->request_headers_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-private-network") - 1:
-            if (ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-request-private-network", 38) == 0) {
+            if (ngx_http_corsguard_named(&header[i], "access-control-request-private-network")) {
                 ngx_http_corsguard_add_line(lines->private_network, 2, &request->request_private_network_count,
                                             &header[i]);
             }
@@ -889,7 +897,7 @@ static ngx_table_elt_t *ngx_http_corsguard_clear(ngx_http_request_t *r) {
         if (header[i].hash == 0) {
             continue;
         }
-        if (header[i].key.len > sizeof("access-control-") - 1 &&
+        if (header[i].key.len > sizeof("access-control-") - 1 && (header[i].key.data[0] | 0x20) == 'a' &&
             ngx_strncasecmp(header[i].key.data, (u_char *)"access-control-", sizeof("access-control-") - 1) == 0) {
             header[i].hash = 0;
         } else if (header[i].key.len == sizeof("vary") - 1 &&
@@ -900,25 +908,53 @@ static ngx_table_elt_t *ngx_http_corsguard_clear(ngx_http_request_t *r) {
     return vary;
 }
 
+/*
+ * The lowercase form of a header name from corsguard. The names are the library's static strings, a handful in
+ * all, so each is lowercased once per process and then found by its address; lowercasing every name of every
+ * response was the largest part of the module's cost per preflight.
+ */
+static u_char *ngx_http_corsguard_lowercase(ngx_http_request_t *r, ngx_str_t *name) {
+    static struct {
+        const u_char *name;
+        u_char lowercase[48];
+    } known[24];
+    static ngx_uint_t known_count;
+    ngx_uint_t i;
+    u_char *p;
+
+    for (i = 0; i < known_count; i++) {
+        if (known[i].name == name->data) {
+            return known[i].lowercase;
+        }
+    }
+    if (known_count < sizeof(known) / sizeof(known[0]) && name->len < sizeof(known[0].lowercase)) {
+        ngx_strlow(known[known_count].lowercase, name->data, name->len);
+        known[known_count].name = name->data;
+        return known[known_count++].lowercase;
+    }
+    p = ngx_pnalloc(r->pool, name->len);
+    if (p != NULL) {
+        ngx_strlow(p, name->data, name->len);
+    }
+    return p;
+}
+
 static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, ngx_http_corsguard_headers_t *headers) {
     ngx_table_elt_t *vary, *h;
     ngx_uint_t i;
-    size_t total = 0;
-    u_char *p;
+    size_t total;
+    u_char *p = NULL;
 
     vary = ngx_http_corsguard_clear(r);
-    for (i = 0; i < headers->count; i++) {
-        total += headers->name[i].len; /* the lowercase names */
-        if (vary != NULL) {
+    if (vary != NULL) {
+        total = vary->value.len + 2;
+        for (i = 0; i < headers->count; i++) {
             total += headers->value[i].len; /* room for whichever is Vary, joined to the response's line */
         }
-    }
-    if (vary != NULL) {
-        total += vary->value.len + 2;
-    }
-    p = ngx_pnalloc(r->pool, total + 1);
-    if (p == NULL) {
-        return NGX_ERROR;
+        p = ngx_pnalloc(r->pool, total);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
     }
     for (i = 0; i < headers->count; i++) {
         if (vary != NULL && headers->name[i].len == 4 &&
@@ -942,9 +978,10 @@ static ngx_int_t ngx_http_corsguard_add_headers(ngx_http_request_t *r, ngx_http_
         h->hash = 1;
         h->key = headers->name[i];
         h->value = headers->value[i];
-        h->lowcase_key = p;
-        p = ngx_cpymem(p, headers->name[i].data, headers->name[i].len);
-        ngx_strlow(h->lowcase_key, h->key.data, h->key.len);
+        h->lowcase_key = ngx_http_corsguard_lowercase(r, &headers->name[i]);
+        if (h->lowcase_key == NULL) {
+            return NGX_ERROR;
+        }
     }
     return NGX_OK;
 }
