@@ -12,6 +12,8 @@ import tempfile
 import threading
 import time
 
+from servers import die_with_parent
+
 # Where Debian's chromium package puts the browser itself (/usr/bin/chromium is a shell wrapper).
 CANDIDATES = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser")
 
@@ -46,6 +48,7 @@ class Chromium:
             commands, replies = os.dup(to_browser_r), os.dup(from_browser_w)
             os.dup2(commands, 3)
             os.dup2(replies, 4)
+            die_with_parent()
 
         flags = [
             "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
@@ -109,10 +112,6 @@ class Chromium:
             raise BrowserError(f"{method}: {reply['error'].get('message')}")
         return reply["result"]
 
-    def events(self, session, method=None):
-        with self._cond:
-            return [p for s, m, p in self._events if s == session and (method is None or m == method)]
-
     def forget_events(self, session):
         with self._cond:
             self._events = [e for e in self._events if e[0] != session]
@@ -166,20 +165,39 @@ class Page:
         return result["result"].get("value")
 
     def network(self):
-        """Every exchange the page's network stack reported, by requestId: method, url, request headers
-        (as sent, from the ...ExtraInfo events), status and response headers as received."""
-        exchanges = {}
-        for params in self.browser.events(self.session, "Network.requestWillBeSent"):
-            request = params["request"]
-            entry = exchanges.setdefault(params["requestId"], {})
-            entry.update(method=request["method"], url=request["url"], type=params.get("type"))
-        for params in self.browser.events(self.session, "Network.requestWillBeSentExtraInfo"):
-            exchanges.setdefault(params["requestId"], {})["request_headers"] = params["headers"]
-        for params in self.browser.events(self.session, "Network.responseReceivedExtraInfo"):
-            entry = exchanges.setdefault(params["requestId"], {})
-            entry["status"] = params["statusCode"]
-            entry["response_headers"] = params["headers"]
-        return exchanges
+        """Every hop the page's network stack reported, in the order they were sent: method, url, the request
+        headers as sent and the status and response headers as received (from the ...ExtraInfo events), and
+        `failed` when the request failed (CORS errors included), `pending` while its answer has not been
+        reported. A redirect keeps its requestId: each hop has its own requestWillBeSent and ExtraInfo events,
+        in order, so the n-th of each kind belongs to the n-th hop (ExtraInfo may come before or after)."""
+        sent, request_extra, response_extra, failed, order = {}, {}, {}, set(), []
+        with self.browser._cond:
+            events = [(m, p) for s, m, p in self.browser._events if s == self.session]
+        for method, params in events:
+            ident = params.get("requestId")
+            if method == "Network.requestWillBeSent":
+                sent.setdefault(ident, []).append(params)
+                order.append((ident, len(sent[ident]) - 1))
+            elif method == "Network.requestWillBeSentExtraInfo":
+                request_extra.setdefault(ident, []).append(params)
+            elif method == "Network.responseReceivedExtraInfo":
+                response_extra.setdefault(ident, []).append(params)
+            elif method == "Network.loadingFailed":
+                failed.add(ident)
+        hops = []
+        for ident, n in order:
+            request = sent[ident][n]["request"]
+            hop = {"method": request["method"], "url": request["url"], "type": sent[ident][n].get("type"),
+                   "failed": ident in failed and n == len(sent[ident]) - 1}
+            if n < len(request_extra.get(ident, [])):
+                hop["request_headers"] = request_extra[ident][n]["headers"]
+            if n < len(response_extra.get(ident, [])):
+                hop["status"] = response_extra[ident][n]["statusCode"]
+                hop["response_headers"] = response_extra[ident][n]["headers"]
+            # Answered, or failed before it was sent (a refused preflight cancels the request it guarded).
+            hop["pending"] = "status" not in hop and ("request_headers" in hop or not hop["failed"])
+            hops.append(hop)
+        return hops
 
     def forget_network(self):
         self.browser.forget_events(self.session)

@@ -6,6 +6,7 @@ answers differently from the shared vectors (`deviations`). scripts/test-e2e.sh 
 where they are through the environment (see `binary`).
 """
 
+import ctypes
 import os
 import re
 import signal
@@ -83,6 +84,12 @@ SERVERS = [
            deviations=[
                Deviation("a method civetweb does not know: 400", "docs/servers.md#what-civetweb-cannot-expose",
                          lambda raw: raw.method not in CIVETWEB_METHODS, refused_without_cors(400)),
+               Deviation("a head over its 16 KiB buffer (max_request_size): 400 or 413",
+                         "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: len(raw.data) > 16 * 1024, refused_without_cors(400, 413)),
+               Deviation("64 header lines or more, one of them Origin: 400",
+                         "docs/servers.md#what-civetweb-cannot-expose",
+                         lambda raw: raw.line_count >= 64 and raw.count("Origin") > 0, refused_without_cors(400)),
                Deviation("a tab anywhere in the head: 400", "docs/servers.md#what-civetweb-cannot-expose",
                          lambda raw: b"\t" in raw.data, refused_without_cors(400)),
                Deviation("a control byte (VT, DEL, ...) in a header value: 400",
@@ -113,6 +120,10 @@ SERVERS = [
                Deviation("more than 32 Access-Control-Request-Headers lines: 400",
                          "docs/nginx.md#what-nginx-refuses-before-corsguard",
                          lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
+               Deviation("a header line longer than large_client_header_buffers (32 KiB in serve.sh): 400",
+                         "docs/nginx.md#what-nginx-refuses-before-corsguard",
+                         lambda raw: any(len(name) + len(value) + 4 > 32 * 1024 for name, value in raw.lines),
+                         refused_without_cors(400)),
            ]),
     Server("responder", lambda policy, port: [binary("responder"), "--policy", policy, "--port", str(port)],
            keep_alive=False, doc="tests/embedded/responder.c",
@@ -124,6 +135,15 @@ SERVERS = [
                           lambda raw: raw.max_lines > 32, refused_without_cors(400)),
            ]),
 ]
+
+
+def die_with_parent():
+    """For preexec_fn: the child gets SIGKILL when the test process dies (Linux), so an interrupted run leaves
+    no server or browser behind."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def free_port():
@@ -159,7 +179,8 @@ class Running:
         if not os.access(argv[0], os.X_OK):
             raise StartError(f"{self.server.name}: {argv[0]} is not built (scripts/test-e2e.sh builds it)")
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                            preexec_fn=die_with_parent)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -199,15 +199,13 @@ def request_header(exchange, name):
 
 
 def wait_for_network(page, timeout=2.0):
-    """Exchanges of the page once every request has its response (or failed): ExtraInfo events may come
-    after fetch() settles."""
+    """The page's hops once each is answered or failed unsent: ExtraInfo events may come after fetch()
+    settles."""
     deadline = time.monotonic() + timeout
     while True:
-        exchanges = page.network()
-        failed = {p["requestId"] for p in page.browser.events(page.session, "Network.loadingFailed")}
-        pending = [e for i, e in exchanges.items() if "status" not in e and i not in failed and "method" in e]
-        if not pending or time.monotonic() > deadline:
-            return exchanges
+        hops = page.network()
+        if not any(h["pending"] for h in hops) or time.monotonic() > deadline:
+            return hops
         time.sleep(0.02)
 
 
@@ -219,8 +217,7 @@ def run_fetch(page, url, fetch):
         init["body"] = fetch.body
     page.forget_network()
     verdict = page.evaluate(FETCH_JS % (json.dumps(init), json.dumps(url), json.dumps(READ)))
-    exchanges = [e for e in wait_for_network(page).values() if e.get("url", "").startswith("http") and
-                 "favicon" not in e.get("url", "")]
+    exchanges = [e for e in wait_for_network(page) if e["url"].startswith("http") and "favicon" not in e["url"]]
     return verdict, exchanges
 
 

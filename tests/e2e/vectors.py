@@ -33,6 +33,7 @@ class RawRequest:
         self.lines = lines  # [(header name, value bytes)]
         self.max_lines = max([sum(1 for n, _ in lines if n == name) for name in HEADER_NAMES.values()] + [0])
         self.data = request_bytes(method, "/api/echo", 0, lines)  # for sizes; the port is filled in to send
+        self.line_count = self.data.count(b"\r\n") - 2  # header lines: Host and Connection included
 
     def count(self, name):
         return sum(1 for n, _ in self.lines if n == name)
