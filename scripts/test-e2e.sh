@@ -4,10 +4,11 @@
 #
 #   scripts/test-e2e.sh [PYTEST-ARGS...]      e.g. scripts/test-e2e.sh -k civetweb
 #
-# Installs what it lacks (chromium, python3-pytest, and through scripts/build-servers.sh the C servers' Debian
-# packages), builds the servers (the Rust example with cargo, civetweb and libmicrohttpd with
-# scripts/build-servers.sh, the embedded responder against the no_std library), runs the suite, and prints one
-# line per server, `e2e <server>: N passed, M failed`, and the time taken. Exits non-zero on any difference.
+# Installs what it lacks (chromium, python3-pytest, nginx and nginx-dev, and through scripts/build-servers.sh the
+# C servers' Debian packages), builds the servers (the Rust example with cargo, civetweb and libmicrohttpd with
+# scripts/build-servers.sh, the embedded responder against the no_std library, the nginx module with
+# make -C bindings/nginx), runs the suite, and prints one line per server, `e2e <server>: N passed, M failed`,
+# and the time taken. Exits non-zero on any difference.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +27,8 @@ command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import pytest' 2>/dev/null || need+=(python3-pytest)
 command -v "$CC" >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -f /usr/share/nginx/src/conf_flags ] || need+=(nginx-dev)
 if [ "${#need[@]}" -gt 0 ]; then
     echo "test-e2e: installing ${need[*]}"
     sudo=""
@@ -44,6 +47,8 @@ make -s -C ffi embedded >/dev/null
 "$CC" -std=c11 -D_DEFAULT_SOURCE -Os -Wall -Wextra -Werror -pedantic -Iinclude tests/embedded/responder.c \
     "$(make -s -C ffi print-embedded-lib)" -Wl,--gc-sections -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free \
     -o "$BUILD_DIR/responder"
+# nginx with ngx_http_corsguard_module (bindings/nginx/serve.sh runs it; docs/nginx.md).
+make -s -C bindings/nginx >/dev/null
 echo "test-e2e: built in $((SECONDS - start)) s; $("${CHROMIUM:-/usr/lib/chromium/chromium}" --version 2>/dev/null || chromium --version)"
 
 # --- the suite ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ where they are through the environment (see `binary`).
 
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -108,6 +109,21 @@ SERVERS = [
                Deviation("more than 32 Access-Control-Request-Headers lines: 400",
                          "docs/servers.md#what-libmicrohttpd-cannot-expose",
                          lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
+           ]),
+    Server("nginx", lambda policy, port: [os.path.join(ROOT, "bindings", "nginx", "serve.sh"), "--policy", policy,
+                                          "--port", str(port)],
+           doc="docs/nginx.md#what-nginx-refuses-before-corsguard", refused_methods=(),
+           deviations=[
+               Deviation("a method other than uppercase letters, '_' and '-': 400 from nginx's request-line parser",
+                         "docs/nginx.md#what-nginx-refuses-before-corsguard",
+                         lambda raw: re.fullmatch(r"[A-Z_-]+", raw.method) is None, refused_without_cors(400)),
+               Deviation("more than 32 Access-Control-Request-Headers lines: 400",
+                         "docs/nginx.md#what-nginx-refuses-before-corsguard",
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 32, refused_without_cors(400)),
+               Deviation("a header line longer than large_client_header_buffers (32 KiB in serve.sh): 400",
+                         "docs/nginx.md#what-nginx-refuses-before-corsguard",
+                         lambda raw: any(len(name) + len(value) + 4 > 32 * 1024 for name, value in raw.lines),
+                         refused_without_cors(400)),
            ]),
     Server("responder", lambda policy, port: [binary("responder"), "--policy", policy, "--port", str(port)],
            keep_alive=False, doc="tests/embedded/responder.c",
