@@ -7,7 +7,8 @@
  * byte strings are (pointer, length) pairs and need not be UTF-8 or NUL-terminated. The standard build
  * catches a panic inside the library and returns CORSGUARD_RESULT_PANIC; a build without the standard
  * library stops instead. Nothing unwinds into C. A policy is immutable: any number of threads may decide
- * with it at once. The builder functions and corsguard_policy_free exist only in the standard build.
+ * with it at once. The builder functions, corsguard_policy_file_build and corsguard_policy_free exist only
+ * in the standard build.
  *
  * SPDX-License-Identifier: MIT OR Apache-2.0
  */
@@ -259,6 +260,34 @@ typedef enum corsguard_setting {
   CORSGUARD_SETTING_STORAGE = 12,
 } corsguard_setting;
 
+/// What is wrong with the text of a policy file (the `syntax` field of `corsguard_policy_file_error`); 0 when
+/// the error is not a syntax error. Stable codes, never reused.
+typedef enum corsguard_syntax_error {
+  /// Not a syntax error.
+  CORSGUARD_SYNTAX_ERROR_NONE = 0,
+  /// A byte that is not printable ASCII: 0x80 or more, NUL, DEL, a CR that is not part of a CRLF line end,
+  /// or a control byte other than TAB.
+  CORSGUARD_SYNTAX_ERROR_INVALID_BYTE = 1,
+  /// A line that is not blank, not a comment and has no `=`.
+  CORSGUARD_SYNTAX_ERROR_MISSING_EQUALS = 2,
+  /// Nothing but blanks before the `=`.
+  CORSGUARD_SYNTAX_ERROR_EMPTY_KEY = 3,
+  /// A key corsguard does not know (keys are lowercase and exact).
+  CORSGUARD_SYNTAX_ERROR_UNKNOWN_KEY = 4,
+  /// A single-valued key set a second time (the error points at the second line).
+  CORSGUARD_SYNTAX_ERROR_REPEATED_KEY = 5,
+  /// Nothing but blanks after the `=`.
+  CORSGUARD_SYNTAX_ERROR_EMPTY_VALUE = 6,
+  /// An empty element in a comma-separated list.
+  CORSGUARD_SYNTAX_ERROR_EMPTY_LIST_ELEMENT = 7,
+  /// A boolean other than `true` or `false`.
+  CORSGUARD_SYNTAX_ERROR_BAD_BOOLEAN = 8,
+  /// A number that is not decimal digits alone or does not fit in 32 bits.
+  CORSGUARD_SYNTAX_ERROR_BAD_NUMBER = 9,
+  /// `*` together with names in a list that takes `*` alone.
+  CORSGUARD_SYNTAX_ERROR_WILDCARD_MIXED = 10,
+} corsguard_syntax_error;
+
 /// A validated, immutable policy, ready for `corsguard_decide`. Opaque: it lives inside the memory given to
 /// `corsguard_policy_init` (or the builder's allocation) and is only ever handled through a pointer.
 ///
@@ -434,6 +463,27 @@ typedef struct corsguard_config {
   size_t max_request_headers_count;
 } corsguard_config;
 
+/// Why a policy file was refused: where (line and byte column, both from 1), and either the syntax error or
+/// the policy error the same settings give through `corsguard_policy_init`.
+///
+/// Every field is written together, and only when a call returns `CORSGUARD_RESULT_POLICY_FILE_SYNTAX` or
+/// `CORSGUARD_RESULT_POLICY_INVALID`.
+typedef struct corsguard_policy_file_error {
+  /// The line, from 1; 0 when the error is not about one line (no `origins` at all, or the memory).
+  uint32_t line;
+  /// The byte column in that line, from 1 (it may be one past the line's end, where a value was
+  /// expected); 0 when `line` is 0.
+  uint32_t column;
+  /// A `corsguard_syntax_error`; 0 when the error is a policy error.
+  uint32_t syntax;
+  /// The policy error, when the text parsed but the policy was refused (`kind` 0 otherwise, `index`
+  /// `CORSGUARD_NO_INDEX`). Its `index` counts the elements of that key over all its lines.
+  struct corsguard_policy_error policy;
+  /// What is wrong and what to change (the syntax error's or the policy error's text): static,
+  /// NUL-terminated, never NULL; do not free it.
+  const char *message;
+} corsguard_policy_file_error;
+
 /// Success: the output parameters were written.
 #define CORSGUARD_RESULT_OK 0
 
@@ -475,6 +525,11 @@ typedef struct corsguard_config {
 /// the `CORSGUARD_LIST_*` values, or a header index at or past the decision's header count. Nothing was
 /// written.
 #define CORSGUARD_RESULT_OUT_OF_RANGE 10
+
+/// A policy file's text is not a policy file; the `corsguard_policy_file_error` says where (line and
+/// column) and which `corsguard_syntax_error`. (A policy file that parses but describes a refused policy
+/// gives `CORSGUARD_RESULT_POLICY_INVALID` instead.)
+#define CORSGUARD_RESULT_POLICY_FILE_SYNTAX 11
 
 #ifdef __cplusplus
 extern "C" {
@@ -644,6 +699,13 @@ const char *corsguard_policy_error_kind_str(uint32_t kind);
 /// 0 gives `"none"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do not free it.
 const char *corsguard_setting_str(uint32_t setting);
 
+/// Says what is wrong with a policy file's text and what to change, for a `corsguard_syntax_error`, in one
+/// line.
+///
+/// 0 gives `"no syntax error"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do
+/// not free it.
+const char *corsguard_syntax_error_str(uint32_t syntax_error);
+
 /// Decides one request against a policy and writes the decision in place to `*decision_out`.
 ///
 /// `policy` must be a policy from `corsguard_policy_init` or `corsguard_policy_builder_build`
@@ -766,6 +828,55 @@ corsguard_result corsguard_policy_init(const struct corsguard_config *config,
                                        size_t len,
                                        const struct corsguard_policy **policy_out,
                                        struct corsguard_policy_error *error_out);
+
+/// Says how many bytes of memory `corsguard_policy_file_init` needs for the policy file of `text_len` bytes
+/// at `text`, and writes it to `*size_out`. As with `corsguard_policy_size`, memory of this size at any
+/// address works.
+///
+/// Parses the text but does not validate the policy (`corsguard_policy_file_init` does): a text that is not
+/// a policy file returns `CORSGUARD_RESULT_POLICY_FILE_SYNTAX` and, if `error_out` is not NULL, writes where
+/// and why to `*error_out`. Other failures: `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL `size_out`),
+/// `CORSGUARD_RESULT_MISALIGNED` (`size_out` or `error_out` not aligned), `CORSGUARD_RESULT_INVALID_SLICE`
+/// (NULL `text` with a non-zero `text_len`, or a size past what memory can hold). `*size_out` is written
+/// only on success.
+corsguard_result corsguard_policy_file_size(const uint8_t *text,
+                                            size_t text_len,
+                                            size_t *size_out,
+                                            struct corsguard_policy_file_error *error_out);
+
+/// Parses the policy file of `text_len` bytes at `text`, validates its policy exactly as
+/// `corsguard_policy_init` validates a `corsguard_config`, and builds it into the `len` bytes at `mem`, which
+/// the caller owns: nothing is allocated and there is nothing to free. Get the size with
+/// `corsguard_policy_file_size`; `mem` may have any alignment.
+///
+/// On success returns `CORSGUARD_RESULT_OK` and writes to `*policy_out` a pointer into `mem`, valid as for
+/// `corsguard_policy_init`. The policy keeps nothing of the text: it may be freed or changed right after the
+/// call. The text must not overlap `mem`.
+///
+/// A text that is not a policy file returns `CORSGUARD_RESULT_POLICY_FILE_SYNTAX`, a refused policy
+/// `CORSGUARD_RESULT_POLICY_INVALID`; either way, if `error_out` is not NULL, `*error_out` says where and
+/// why. Other failures: `CORSGUARD_RESULT_NULL_ARGUMENT` (NULL `mem` or `policy_out`),
+/// `CORSGUARD_RESULT_MISALIGNED` (`policy_out` or `error_out` not aligned), `CORSGUARD_RESULT_INVALID_SLICE`
+/// (NULL `text` with a non-zero `text_len`), `CORSGUARD_RESULT_BUFFER_TOO_SMALL` (`len` is less than the
+/// policy needs at this address). `*policy_out` is written only on success; after a refused policy the
+/// contents of `mem` are unspecified (and are not a policy).
+corsguard_result corsguard_policy_file_init(const uint8_t *text,
+                                            size_t text_len,
+                                            void *mem,
+                                            size_t len,
+                                            const struct corsguard_policy **policy_out,
+                                            struct corsguard_policy_file_error *error_out);
+
+/// Parses and validates the policy file of `text_len` bytes at `text`, as `corsguard_policy_file_init`
+/// does, into memory the library allocates. The policy keeps nothing of the text.
+///
+/// On success returns `CORSGUARD_RESULT_OK` and writes a new policy to `*policy_out`; the caller owns it and
+/// must eventually call `corsguard_policy_free`. Refusals and other failures as for
+/// `corsguard_policy_file_init` (without `mem`). Not in builds without the standard library.
+corsguard_result corsguard_policy_file_build(const uint8_t *text,
+                                             size_t text_len,
+                                             struct corsguard_policy **policy_out,
+                                             struct corsguard_policy_file_error *error_out);
 
 #ifdef __cplusplus
 }  // extern "C"

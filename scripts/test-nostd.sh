@@ -80,7 +80,7 @@ if cargo build --quiet --locked --release --manifest-path "$no_panic" 2>"$log"; 
     run_expect "no-panic program runs (default inputs)" "no_panic: ok" "$bin"
     run_expect "no-panic program runs (hostile inputs)" "no_panic: ok" "$bin" \
         $'https://\xff\xfe.example' OPTIONS $'TR\tACE' "$(printf 'x,%.0s' {1..3000})" $'a\r\nb' TRUE \
-        'https://*.co.uk' '*://[::1'
+        'https://*.co.uk' '*://[::1' $'origins = https://a.example,,\r\nmax-age = 99999999999\n\xff'
     run_expect "no-panic program runs (allowed preflight)" "no_panic: ok" "$bin" \
         'http://localhost:5173' OPTIONS PUT 'content-type' 'x-request-id' true 'http://*.localhost:*' 'http://localhost:*'
     no_allocator "no-panic program" "$bin"

@@ -63,6 +63,7 @@ extern crate alloc;
 mod bytes;
 mod decision;
 mod error;
+mod file;
 mod hash;
 mod headers;
 mod index;
@@ -75,6 +76,7 @@ mod request;
 pub use bytes::{is_field_value, is_token};
 pub use decision::{Decision, Verdict};
 pub use error::{PolicyError, PolicyErrorKind, Setting};
+pub use file::{storage_len_for_file, PolicyFile, PolicyFileError, PolicyFileErrorKind, SyntaxError};
 pub use headers::{
     names, BufferTooSmall, Header, HeaderIter, ResponseHeaders, MAX_ECHOED_HEADER_LINES, MAX_RESPONSE_HEADERS,
 };
@@ -99,3 +101,8 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/no_std.md")]
 struct NoStdDoctests;
+
+/// The Rust examples of docs/policy-file.md, compiled and run as doc tests like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/policy-file.md")]
+struct PolicyFileDoctests;

@@ -142,6 +142,26 @@ pub(crate) enum HeaderRule {
     Any { authorization: bool },
 }
 
+/// Where the origin list of a policy being built comes from: the strings of a [`PolicyConfig`], or a policy
+/// file's `origins` lines read straight from its text (`crate::file`), so that neither copies the origins nor
+/// caps how many there are. Only building reads it; deciding never does.
+pub(crate) trait OriginSource {
+    /// How many entries there are, and their lengths added up (saturating).
+    fn count_and_text_len(&self) -> (usize, usize);
+    /// The entries in order, as bytes; as many as `count_and_text_len` says.
+    fn entries(&self) -> impl Iterator<Item = &[u8]>;
+}
+
+impl OriginSource for [&str] {
+    fn count_and_text_len(&self) -> (usize, usize) {
+        (self.len(), self.iter().fold(0usize, |n, o| n.saturating_add(o.len())))
+    }
+
+    fn entries(&self) -> impl Iterator<Item = &[u8]> {
+        self.iter().map(|o| o.as_bytes())
+    }
+}
+
 /// A `(start, len)` span into one of the prepared buffers.
 pub(crate) type Span = (u16, u16);
 
@@ -154,8 +174,8 @@ pub(crate) type Span = (u16, u16);
 /// assert_eq!(storage_len(&config), 4 * 8 + 23 + 21);
 /// ```
 pub fn storage_len(config: &PolicyConfig<'_>) -> usize {
-    let text = config.origins.iter().fold(0usize, |n, o| n.saturating_add(o.len()));
-    storage_len_for(config.origins.len(), text)
+    let (count, text) = config.origins.count_and_text_len();
+    storage_len_for(count, text)
 }
 
 /// [`storage_len`] for `origin_count` origins whose lengths add up to `origin_text_len` bytes: for callers
@@ -357,14 +377,30 @@ impl Settings {
     /// a copy on the stack, for callers with little stack such as firmware. On an error `self` allows
     /// nothing: it is [`empty`](Self::empty).
     pub fn build_into(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
-        let built = self.fill(config, storage);
+        self.build_with_origins(config, config.origins, storage)
+    }
+
+    /// [`build_into`](Self::build_into) with the origin list taken from `origins` instead of
+    /// `config.origins` (which is not read): a policy file feeds its origins straight from its text.
+    pub(crate) fn build_with_origins<O: OriginSource + ?Sized>(
+        &mut self,
+        config: &PolicyConfig<'_>,
+        origins: &O,
+        storage: &mut [u8],
+    ) -> Result<(), PolicyError> {
+        let built = self.fill(config, origins, storage);
         if built.is_err() {
             *self = Settings::empty();
         }
         built
     }
 
-    fn fill(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
+    fn fill<O: OriginSource + ?Sized>(
+        &mut self,
+        config: &PolicyConfig<'_>,
+        origins: &O,
+        storage: &mut [u8],
+    ) -> Result<(), PolicyError> {
         check_caps(config)?;
         check_statuses(config)?;
         self.max_age = prepare_max_age(config.max_age)?;
@@ -372,7 +408,8 @@ impl Settings {
         prepare_request_headers(config.request_headers, self)?;
         prepare_exposed_headers(config.exposed_headers, config.credentials, self)?;
         self.table = TableLayout::EMPTY;
-        self.origin_count = config.origins.len();
+        let (origin_count, origin_text_len) = origins.count_and_text_len();
+        self.origin_count = origin_count;
         self.any_origin = false;
         self.exact_lens = 0;
         self.patterns = PatternSummary::EMPTY;
@@ -392,26 +429,29 @@ impl Settings {
         self.max_origin_len = config.max_origin_len;
         self.max_request_headers_len = config.max_request_headers_len;
         self.max_request_headers_count = config.max_request_headers_count;
-        self.index_origins(config, storage)
+        self.index_origins(config, origins, (origin_count, origin_text_len), storage)
     }
 
     /// Parses, checks and writes every origin-list entry into the origin table in `storage`.
-    fn index_origins(&mut self, config: &PolicyConfig<'_>, storage: &mut [u8]) -> Result<(), PolicyError> {
-        let origins = config.origins;
+    fn index_origins<O: OriginSource + ?Sized>(
+        &mut self,
+        config: &PolicyConfig<'_>,
+        origins: &O,
+        (count, text_len): (usize, usize),
+        storage: &mut [u8],
+    ) -> Result<(), PolicyError> {
         let at = |i: usize, kind: PolicyErrorKind| PolicyError::new(kind, Setting::Origins, Some(i));
-        if origins.is_empty() {
+        if count == 0 {
             return Err(PolicyError::new(PolicyErrorKind::NoOrigins, Setting::Origins, None));
         }
-        if origins.len() > MAX_ORIGINS {
+        if count > MAX_ORIGINS {
             return Err(PolicyError::new(PolicyErrorKind::TooManyEntries, Setting::Origins, None));
         }
-        let text_len = origins.iter().fold(0usize, |n, o| n.saturating_add(o.len()));
         let too_small = PolicyError::new(PolicyErrorKind::StorageTooSmall, Setting::Storage, None);
-        let mut table = TableWriter::new(storage, origins.len(), text_len).ok_or(too_small)?;
+        let mut table = TableWriter::new(storage, count, text_len).ok_or(too_small)?;
         self.table = table.layout();
 
-        for (i, entry) in origins.iter().enumerate() {
-            let bytes = entry.as_bytes();
+        for (i, bytes) in origins.entries().enumerate() {
             let pattern = OriginPattern::parse(bytes).map_err(|e| PolicyError {
                 kind: e.kind,
                 setting: Setting::Origins,
@@ -426,7 +466,7 @@ impl Settings {
                     if config.credentials {
                         return Err(at(i, PolicyErrorKind::AnyOriginWithCredentials));
                     }
-                    if origins.len() > 1 {
+                    if count > 1 {
                         return Err(at(i, PolicyErrorKind::AnyOriginMixed));
                     }
                     self.any_origin = true;

@@ -144,24 +144,34 @@ impl corsguard_policy_builder {
         // SAFETY: a config of live local arrays of slices into the builder's own bytes.
         let view = unsafe { ConfigView::read(&config) }.map_err(InitError::Code)?;
         let layout = Layout::of(&view).map_err(InitError::Code)?;
-        let words = layout.total.div_ceil(size_of::<u64>());
-        let memory: *mut [u64] = Box::into_raw(vec![0u64; words].into_boxed_slice());
-        let mem = memory.cast::<u8>();
-        // SAFETY: a fresh allocation of at least `layout.total` bytes, apart from the config's memory.
-        match unsafe { init(&view, &layout, mem, words * size_of::<u64>()) } {
-            Ok(block) => {
-                // A word-aligned allocation needs no slack: the block starts where the allocation does,
-                // which `corsguard_policy_free` relies on.
-                debug_assert_eq!(block, mem);
-                // SAFETY: an initialised block, not yet shared.
-                unsafe { ptr::addr_of_mut!((*block.cast::<Block<[u8; 0]>>()).owned_words).write(words as u64) };
-                Ok(block)
-            }
-            Err(error) => {
-                // SAFETY: from `Box::into_raw` above, freed once.
-                drop(unsafe { Box::from_raw(memory) });
-                Err(error)
-            }
+        // SAFETY: the allocation is apart from the config's memory.
+        allocate(&layout, |mem, len| unsafe { init(&view, &layout, mem, len) })
+    }
+}
+
+/// Builds a policy with `init` into a new allocation of `layout.total` bytes that the policy owns (freed
+/// by `corsguard_policy_free`, or here when `init` fails); returns its block. Shared by the builder and
+/// `corsguard_policy_file_build`.
+pub(crate) fn allocate<E>(
+    layout: &Layout,
+    init: impl FnOnce(*mut u8, usize) -> Result<*mut u8, InitError<E>>,
+) -> Result<*mut u8, InitError<E>> {
+    let words = layout.total.div_ceil(size_of::<u64>());
+    let memory: *mut [u64] = Box::into_raw(vec![0u64; words].into_boxed_slice());
+    let mem = memory.cast::<u8>();
+    match init(mem, words * size_of::<u64>()) {
+        Ok(block) => {
+            // A word-aligned allocation needs no slack: the block starts where the allocation does,
+            // which `corsguard_policy_free` relies on.
+            debug_assert_eq!(block, mem);
+            // SAFETY: an initialised block, not yet shared.
+            unsafe { ptr::addr_of_mut!((*block.cast::<Block<[u8; 0]>>()).owned_words).write(words as u64) };
+            Ok(block)
+        }
+        Err(error) => {
+            // SAFETY: from `Box::into_raw` above, freed once.
+            drop(unsafe { Box::from_raw(memory) });
+            Err(error)
         }
     }
 }

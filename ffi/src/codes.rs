@@ -8,7 +8,7 @@
 
 use core::ffi::{c_char, CStr};
 
-use corsguard::{DenyReason, OriginError, PolicyErrorKind, Setting};
+use corsguard::{DenyReason, OriginError, PolicyErrorKind, Setting, SyntaxError};
 
 use crate::boundary::guard_or;
 
@@ -49,6 +49,10 @@ pub const CORSGUARD_RESULT_INVALID_POLICY: corsguard_result = 9;
 /// the `CORSGUARD_LIST_*` values, or a header index at or past the decision's header count. Nothing was
 /// written.
 pub const CORSGUARD_RESULT_OUT_OF_RANGE: corsguard_result = 10;
+/// A policy file's text is not a policy file; the `corsguard_policy_file_error` says where (line and
+/// column) and which `corsguard_syntax_error`. (A policy file that parses but describes a refused policy
+/// gives `CORSGUARD_RESULT_POLICY_INVALID` instead.)
+pub const CORSGUARD_RESULT_POLICY_FILE_SYNTAX: corsguard_result = 11;
 
 /// What kind of request `corsguard_decide` saw (the `kind` field of `corsguard_decision`).
 #[repr(C)]
@@ -257,6 +261,36 @@ pub enum corsguard_setting {
     Storage = 12,
 }
 
+/// What is wrong with the text of a policy file (the `syntax` field of `corsguard_policy_file_error`); 0 when
+/// the error is not a syntax error. Stable codes, never reused.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum corsguard_syntax_error {
+    /// Not a syntax error.
+    None = 0,
+    /// A byte that is not printable ASCII: 0x80 or more, NUL, DEL, a CR that is not part of a CRLF line end,
+    /// or a control byte other than TAB.
+    InvalidByte = 1,
+    /// A line that is not blank, not a comment and has no `=`.
+    MissingEquals = 2,
+    /// Nothing but blanks before the `=`.
+    EmptyKey = 3,
+    /// A key corsguard does not know (keys are lowercase and exact).
+    UnknownKey = 4,
+    /// A single-valued key set a second time (the error points at the second line).
+    RepeatedKey = 5,
+    /// Nothing but blanks after the `=`.
+    EmptyValue = 6,
+    /// An empty element in a comma-separated list.
+    EmptyListElement = 7,
+    /// A boolean other than `true` or `false`.
+    BadBoolean = 8,
+    /// A number that is not decimal digits alone or does not fit in 32 bits.
+    BadNumber = 9,
+    /// `*` together with names in a list that takes `*` alone.
+    WildcardMixed = 10,
+}
+
 /// A `&'static CStr` holding the `&'static str` constant expression `$text` plus a NUL, built at compile time
 /// (an interior NUL fails the build).
 macro_rules! c_text {
@@ -401,6 +435,24 @@ pub(crate) static SETTING_TEXTS: &[(u32, &CStr)] = texts!(
     ]
 );
 
+pub(crate) static SYNTAX_ERROR_TEXTS: &[(u32, &CStr)] = texts!(
+    SyntaxError,
+    corsguard_syntax_error,
+    message,
+    [
+        InvalidByte,
+        MissingEquals,
+        EmptyKey,
+        UnknownKey,
+        RepeatedKey,
+        EmptyValue,
+        EmptyListElement,
+        BadBoolean,
+        BadNumber,
+        WildcardMixed,
+    ]
+);
+
 pub(crate) static RESULT_TEXTS: &[(u32, &CStr)] = &[
     (CORSGUARD_RESULT_NULL_ARGUMENT, c"a required pointer argument was NULL"),
     (
@@ -418,6 +470,7 @@ pub(crate) static RESULT_TEXTS: &[(u32, &CStr)] = &[
     (CORSGUARD_RESULT_MISALIGNED, c"a memory block or struct pointer is not aligned as its type needs"),
     (CORSGUARD_RESULT_INVALID_POLICY, c"the policy pointer is not a policy corsguard initialised at this address"),
     (CORSGUARD_RESULT_OUT_OF_RANGE, c"an argument is outside what this library knows (a config mode, a header index)"),
+    (CORSGUARD_RESULT_POLICY_FILE_SYNTAX, c"the text is not a policy file: see the corsguard_policy_file_error"),
 ];
 
 const UNKNOWN: &CStr = c"unknown code";
@@ -425,6 +478,7 @@ const NO_REASON: &CStr = c"not denied";
 const NO_ORIGIN_ERROR: &CStr = c"no origin error";
 const NO_POLICY_ERROR: &CStr = c"no policy error";
 const NO_SETTING: &CStr = c"none";
+const NO_SYNTAX_ERROR: &CStr = c"no syntax error";
 
 fn lookup(table: &[(u32, &'static CStr)], code: u32, zero: &'static CStr) -> &'static CStr {
     if code == 0 {
@@ -439,6 +493,10 @@ pub(crate) fn policy_error_text(code: u32) -> &'static CStr {
 
 pub(crate) fn setting_text(code: u32) -> &'static CStr {
     lookup(SETTING_TEXTS, code, NO_SETTING)
+}
+
+pub(crate) fn syntax_error_text(code: u32) -> &'static CStr {
+    lookup(SYNTAX_ERROR_TEXTS, code, NO_SYNTAX_ERROR)
 }
 
 /// Describes a `corsguard_result` in one line, e.g. for a log.
@@ -483,4 +541,14 @@ pub extern "C" fn corsguard_policy_error_kind_str(kind: u32) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn corsguard_setting_str(setting: u32) -> *const c_char {
     guard_or(UNKNOWN.as_ptr(), || setting_text(setting).as_ptr())
+}
+
+/// Says what is wrong with a policy file's text and what to change, for a `corsguard_syntax_error`, in one
+/// line.
+///
+/// 0 gives `"no syntax error"`, an unknown code `"unknown code"`. Never NULL; static and NUL-terminated: do
+/// not free it.
+#[no_mangle]
+pub extern "C" fn corsguard_syntax_error_str(syntax_error: u32) -> *const c_char {
+    guard_or(UNKNOWN.as_ptr(), || syntax_error_text(syntax_error).as_ptr())
 }

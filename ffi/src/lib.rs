@@ -21,6 +21,7 @@ mod builder;
 mod codes;
 mod decide;
 mod policy;
+mod policy_file;
 mod slice;
 #[cfg(all(test, feature = "std"))]
 mod tests;
@@ -30,6 +31,7 @@ pub use builder::*;
 pub use codes::*;
 pub use decide::*;
 pub use policy::*;
+pub use policy_file::*;
 pub use slice::corsguard_slice;
 
 /// The major version of the corsguard C library these declarations belong to.

@@ -316,9 +316,16 @@ impl Layout {
         // The core refuses more than MAX_ORIGINS origins before it looks at the storage.
         let table = text.map(|text| storage_len_for(config.origins.len().min(MAX_ORIGINS), text));
         let too_big = CORSGUARD_RESULT_INVALID_SLICE;
-        let storage_len = table.and_then(|n| n.checked_next_multiple_of(ALIGN)).ok_or(too_big)?;
-        let block_len = HEAD.checked_add(storage_len).ok_or(too_big)?;
         let scratch = config.scratch_entries().and_then(|n| n.checked_mul(size_of::<&str>())).ok_or(too_big)?;
+        Layout::with(table.ok_or(too_big)?, scratch)
+    }
+
+    /// The layout of a policy whose origin table takes `table_len` bytes, with `scratch` bytes used while it
+    /// is built.
+    pub(crate) fn with(table_len: usize, scratch: usize) -> Result<Layout, corsguard_result> {
+        let too_big = CORSGUARD_RESULT_INVALID_SLICE;
+        let storage_len = table_len.checked_next_multiple_of(ALIGN).ok_or(too_big)?;
+        let block_len = HEAD.checked_add(storage_len).ok_or(too_big)?;
         let total = block_len.checked_add(scratch).and_then(|n| n.checked_add(ALIGN - 1)).ok_or(too_big)?;
         if total > isize::MAX as usize {
             return Err(too_big);
@@ -327,12 +334,34 @@ impl Layout {
     }
 }
 
-/// Why [`init`] did not build a policy.
-pub(crate) enum InitError {
-    /// A result code other than `CORSGUARD_RESULT_POLICY_INVALID`; nothing was written.
+/// Why [`init`] (or another use of [`place`]) did not build a policy.
+pub(crate) enum InitError<E = PolicyError> {
+    /// A result code the refusal does not set; nothing was written.
     Code(corsguard_result),
-    /// The policy was refused; the block's memory was zeroed.
-    Policy(PolicyError),
+    /// The policy (or policy file) was refused; the block's memory was zeroed.
+    Policy(E),
+}
+
+/// A refusal the C caller gets as a struct beside its result code: a policy error, or a policy file error.
+pub(crate) trait Refusal {
+    /// The C struct describing it.
+    type Out;
+    /// The result code it is returned with.
+    fn result(&self) -> corsguard_result;
+    /// The C struct describing it.
+    fn to_c(&self) -> Self::Out;
+}
+
+impl Refusal for PolicyError {
+    type Out = corsguard_policy_error;
+
+    fn result(&self) -> corsguard_result {
+        CORSGUARD_RESULT_POLICY_INVALID
+    }
+
+    fn to_c(&self) -> corsguard_policy_error {
+        corsguard_policy_error::from_core(self)
+    }
 }
 
 /// Writes the texts of `entries` as `&str` at `scratch` and returns them as a slice, and where the next
@@ -366,6 +395,75 @@ pub(crate) unsafe fn init(
     mem: *mut u8,
     len: usize,
 ) -> Result<*mut u8, InitError> {
+    // SAFETY: the caller's contract; the closure writes only the scratch space `layout` counts.
+    unsafe {
+        place(layout, mem, len, |settings, storage, scratch| {
+            let mut scratch = scratch.cast::<MaybeUninit<&str>>();
+            let mut texts = |entries| {
+                let (list, rest) = fill_texts(scratch, entries);
+                scratch = rest;
+                list
+            };
+            let defaults = PolicyConfig::new(&[]);
+            let origins = texts(config.origins);
+            let methods = match config.methods.mode {
+                Mode::List => Methods::List(texts(config.methods.entries)),
+                Mode::Any => Methods::Any,
+                _ => defaults.methods,
+            };
+            let request_headers = match config.request_headers.mode {
+                Mode::List => RequestHeaders::List(texts(config.request_headers.entries)),
+                Mode::Any => RequestHeaders::Any,
+                Mode::AnyWithAuthorization => RequestHeaders::AnyWithAuthorization,
+                Mode::Default => defaults.request_headers,
+            };
+            let exposed_headers = match config.exposed_headers.mode {
+                Mode::List => ExposedHeaders::List(texts(config.exposed_headers.entries)),
+                Mode::Any => ExposedHeaders::Any,
+                _ => defaults.exposed_headers,
+            };
+            let or = |value: usize, default: usize| if value == 0 { default } else { value };
+            let core_config = PolicyConfig {
+                origins,
+                credentials: config.credentials,
+                methods,
+                request_headers,
+                exposed_headers,
+                max_age: config.max_age,
+                preflight_success_status: if config.success_status == 0 {
+                    defaults.preflight_success_status
+                } else {
+                    config.success_status
+                },
+                preflight_failure_status: if config.failure_status == 0 {
+                    defaults.preflight_failure_status
+                } else {
+                    config.failure_status
+                },
+                private_network: config.private_network,
+                allow_insecure_origins_with_credentials: config.allow_insecure_origins_with_credentials,
+                max_origin_len: or(config.max_origin_len, defaults.max_origin_len),
+                max_request_headers_len: or(config.max_request_headers_len, defaults.max_request_headers_len),
+                max_request_headers_count: or(config.max_request_headers_count, defaults.max_request_headers_count),
+            };
+            settings.build_into(&core_config, storage)
+        })
+    }
+}
+
+/// Lays a policy block out in `len` bytes at `mem` (aligned within it, zeroed) and has `build` fill it: the
+/// settings in place, the storage for its origin table, and a pointer to the `layout`'s scratch space
+/// after them. Only a policy `build` completed gets the magic. Returns the block's (aligned) start.
+///
+/// # Safety
+/// `len` bytes at `mem` are writable and overlap nothing `build` reads; `build` writes no more than the
+/// layout's scratch bytes at its pointer (aligned for `ALIGN`).
+pub(crate) unsafe fn place<E>(
+    layout: &Layout,
+    mem: *mut u8,
+    len: usize,
+    build: impl FnOnce(&mut Settings, &mut [u8], *mut u8) -> Result<(), E>,
+) -> Result<*mut u8, InitError<E>> {
     let offset = mem.align_offset(ALIGN);
     let needed = offset.checked_add(layout.total - (ALIGN - 1));
     if offset >= ALIGN || needed.is_none_or(|needed| needed > len) {
@@ -375,60 +473,12 @@ pub(crate) unsafe fn init(
     unsafe {
         let block = mem.add(offset);
         ptr::write_bytes(block, 0, layout.block_len);
-        let mut scratch = block.add(layout.block_len).cast::<MaybeUninit<&str>>();
-        let mut texts = |entries| {
-            let (list, rest) = fill_texts(scratch, entries);
-            scratch = rest;
-            list
-        };
-        let defaults = PolicyConfig::new(&[]);
-        let origins = texts(config.origins);
-        let methods = match config.methods.mode {
-            Mode::List => Methods::List(texts(config.methods.entries)),
-            Mode::Any => Methods::Any,
-            _ => defaults.methods,
-        };
-        let request_headers = match config.request_headers.mode {
-            Mode::List => RequestHeaders::List(texts(config.request_headers.entries)),
-            Mode::Any => RequestHeaders::Any,
-            Mode::AnyWithAuthorization => RequestHeaders::AnyWithAuthorization,
-            Mode::Default => defaults.request_headers,
-        };
-        let exposed_headers = match config.exposed_headers.mode {
-            Mode::List => ExposedHeaders::List(texts(config.exposed_headers.entries)),
-            Mode::Any => ExposedHeaders::Any,
-            _ => defaults.exposed_headers,
-        };
-        let or = |value: usize, default: usize| if value == 0 { default } else { value };
-        let core_config = PolicyConfig {
-            origins,
-            credentials: config.credentials,
-            methods,
-            request_headers,
-            exposed_headers,
-            max_age: config.max_age,
-            preflight_success_status: if config.success_status == 0 {
-                defaults.preflight_success_status
-            } else {
-                config.success_status
-            },
-            preflight_failure_status: if config.failure_status == 0 {
-                defaults.preflight_failure_status
-            } else {
-                config.failure_status
-            },
-            private_network: config.private_network,
-            allow_insecure_origins_with_credentials: config.allow_insecure_origins_with_credentials,
-            max_origin_len: or(config.max_origin_len, defaults.max_origin_len),
-            max_request_headers_len: or(config.max_request_headers_len, defaults.max_request_headers_len),
-            max_request_headers_count: or(config.max_request_headers_count, defaults.max_request_headers_count),
-        };
         let storage = core::slice::from_raw_parts_mut(block.add(HEAD), layout.storage_len);
         // `Policy` is #[repr(C)] with its settings first: they go where the policy starts, built in place (a
         // settings value is about 4 KiB: no copy of it goes through the stack, which firmware has little of).
         let place = block.add(SETTINGS_AT).cast::<Settings>();
         place.write(Settings::empty());
-        (*place).build_into(&core_config, storage).map_err(InitError::Policy)?;
+        build(&mut *place, storage, block.add(layout.block_len)).map_err(InitError::Policy)?;
         let head = block.cast::<Block<[u8; 0]>>();
         ptr::addr_of_mut!((*head).storage_len).write(layout.storage_len as u64);
         // Last: only a complete policy carries the magic.
@@ -479,10 +529,10 @@ pub(crate) unsafe fn policy_at<'a>(policy: *const corsguard_policy) -> Result<&'
 ///
 /// # Safety
 /// `policy_out` is writable and aligned; `error_out` is NULL or writable and aligned.
-pub(crate) unsafe fn report_built<P>(
-    built: Result<*const u8, InitError>,
+pub(crate) unsafe fn report_built<P, E: Refusal>(
+    built: Result<*const u8, InitError<E>>,
     policy_out: *mut *const P,
-    error_out: *mut corsguard_policy_error,
+    error_out: *mut E::Out,
 ) -> corsguard_result {
     match built {
         Ok(block) => {
@@ -494,9 +544,9 @@ pub(crate) unsafe fn report_built<P>(
         Err(InitError::Policy(error)) => {
             if !error_out.is_null() {
                 // SAFETY: the caller's contract.
-                unsafe { error_out.write(corsguard_policy_error::from_core(&error)) };
+                unsafe { error_out.write(error.to_c()) };
             }
-            CORSGUARD_RESULT_POLICY_INVALID
+            error.result()
         }
     }
 }

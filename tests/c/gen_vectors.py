@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns the shared vectors (tests/vectors/NAME.json, schema in docs/vectors.md) into a C source file of
-test data for tests/c/test_vectors.c. The file is generated at build time and never committed.
+test data for tests/c/test_vectors.c: the decision and policy-error vectors, and the policy files of
+policy_files.json. The file is generated at build time and never committed.
 
 Every name in a vector (kind, verdict, reason, origin error, policy error kind) becomes the header's own
 constant (CORSGUARD_REASON_ORIGIN_NOT_ALLOWED, ...), after checking that the header defines it with the same
@@ -186,6 +187,30 @@ def vector_c(v, source, constants, w):
     return "    {" + ", ".join(f".{k} = {val}" for k, val in f.items()) + "},"
 
 
+def policy_file_c(v, constants, w):
+    """A tv_policy_file row for a vector of tests/vectors/policy_files.json."""
+    name = v.get("name")
+    if not isinstance(name, str):
+        raise VectorError("a policy file vector without a name")
+    if set(v) != {"name", "text", "expect_file_error"}:
+        raise VectorError(f"unexpected fields {sorted(v)}")
+    f = {"name": c_string(name.encode()), "text": w.c_bytes(byte_string(v["text"]))}
+    e = v["expect_file_error"]
+    if e is not None:
+        f["expect_error"] = "1"
+        f["line"], f["column"] = f"{e['line']}u", f"{e['column']}u"
+        if e["syntax"] is not None:
+            f["syntax"] = constant(constants, "CORSGUARD_SYNTAX_ERROR_", e["syntax"], e["syntax_code"])
+        else:
+            p = e["policy"]
+            f["policy_kind"] = constant(constants, "CORSGUARD_POLICY_ERROR_KIND_", p["kind"], p["code"])
+            f["policy_setting"] = c_string(p["setting"].encode())
+            f["policy_index"] = "CORSGUARD_NO_INDEX" if p["index"] is None else f"{p['index']}u"
+            f["policy_origin_error"] = (
+                constant(constants, "CORSGUARD_ORIGIN_ERROR_", p["origin_error"]) if p["origin_error"] else "0")
+    return "    {" + ", ".join(f".{k} = {val}" for k, val in f.items()) + "},"
+
+
 def main(argv):
     if len(argv) < 3:
         sys.stderr.write(__doc__)
@@ -193,11 +218,19 @@ def main(argv):
     header, out, files = argv[0], argv[1], sorted(argv[2:])
     constants = header_constants(header)
     w = Writer()
-    rows, names, errors = [], set(), []
+    rows, file_rows, names, errors = [], [], set(), []
     for path in files:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
         source = os.path.basename(path)
+        for i, v in enumerate(doc.get("policy_files", [])):
+            try:
+                if v.get("name") in names:
+                    raise VectorError("duplicate name")
+                names.add(v.get("name"))
+                file_rows.append(policy_file_c(v, constants, w))
+            except (VectorError, KeyError, TypeError, ValueError) as e:
+                errors.append(f"{source}[{i}] {v.get('name')!r}: {e}")
         for i, v in enumerate(doc.get("vectors", [])):
             try:
                 if v.get("name") in names:
@@ -214,8 +247,10 @@ def main(argv):
         f.write('#include "vectors.h"\n\n')
         f.write("\n".join(w.arrays) + "\n\n")
         f.write("const tv_vector tv_vectors[] = {\n" + "\n".join(rows) + "\n    {0}\n};\n")
-        f.write(f"const size_t tv_vector_count = {len(rows)}u;\n")
-    print(f"gen_vectors: {len(rows)} vectors from {len(files)} files")
+        f.write(f"const size_t tv_vector_count = {len(rows)}u;\n\n")
+        f.write("const tv_policy_file tv_policy_files[] = {\n" + "\n".join(file_rows) + "\n    {0}\n};\n")
+        f.write(f"const size_t tv_policy_file_count = {len(file_rows)}u;\n")
+    print(f"gen_vectors: {len(rows)} vectors and {len(file_rows)} policy files from {len(files)} files")
     return 0
 
 

@@ -132,11 +132,11 @@ static void test_texts(void) {
     uint32_t code;
     /* Every known code has its own text; 0 and unknown codes have fixed ones; none is NULL. */
     CHECK_STR(corsguard_result_str(CORSGUARD_RESULT_OK), "success");
-    for (code = 1; code <= CORSGUARD_RESULT_OUT_OF_RANGE; code++) {
+    for (code = 1; code <= CORSGUARD_RESULT_POLICY_FILE_SYNTAX; code++) {
         CHECK(strcmp(corsguard_result_str(code), "unknown code") != 0);
         CHECK(strcmp(corsguard_result_str(code), corsguard_result_str(code - 1)) != 0);
     }
-    CHECK_STR(corsguard_result_str(CORSGUARD_RESULT_OUT_OF_RANGE + 1), "unknown code");
+    CHECK_STR(corsguard_result_str(CORSGUARD_RESULT_POLICY_FILE_SYNTAX + 1), "unknown code");
     CHECK_STR(corsguard_result_str(0xFFFFFFFFu), "unknown code");
     CHECK_EQ(sizeof(corsguard_result), 4);
 
@@ -166,6 +166,14 @@ static void test_texts(void) {
     CHECK_STR(corsguard_setting_str(CORSGUARD_SETTING_MAX_REQUEST_HEADERS_COUNT), "max_request_headers_count");
     CHECK_STR(corsguard_setting_str(CORSGUARD_SETTING_STORAGE), "storage");
     CHECK_STR(corsguard_setting_str(CORSGUARD_SETTING_STORAGE + 1), "unknown code");
+
+    CHECK_STR(corsguard_syntax_error_str(CORSGUARD_SYNTAX_ERROR_NONE), "no syntax error");
+    for (code = 1; code <= CORSGUARD_SYNTAX_ERROR_WILDCARD_MIXED; code++) {
+        CHECK(strcmp(corsguard_syntax_error_str(code), "unknown code") != 0);
+        CHECK(strcmp(corsguard_syntax_error_str(code), corsguard_syntax_error_str(code - 1)) != 0);
+    }
+    CHECK_STR(corsguard_syntax_error_str(CORSGUARD_SYNTAX_ERROR_BAD_BOOLEAN), "not a boolean: write true or false");
+    CHECK_STR(corsguard_syntax_error_str(CORSGUARD_SYNTAX_ERROR_WILDCARD_MIXED + 1), "unknown code");
 }
 
 /* The policy of the README, from a static const config, into static memory and into stack memory. */
@@ -1022,6 +1030,149 @@ static void test_builder_policy_outlives_builder_and_its_buffers(void) {
     corsguard_policy_free(second);
 }
 
+/* The policy of check_app_policy, as a policy file. */
+static const char app_file[] = "# the README's policy\r\n"
+                               "origins = https://app.example.com, https://*.example.com\r\n"
+                               "credentials = true\r\n"
+                               "methods = GET, PUT\r\n";
+
+static void test_policy_file_size_and_init(void) {
+    static unsigned char static_memory[8192];
+    size_t size = 0, config_size = 0, shift;
+    unsigned char *block;
+    const corsguard_policy *p = NULL;
+    const corsguard_policy *const sentinel = (const corsguard_policy *)&size;
+    corsguard_policy_file_error e;
+    CHECK_EQ(corsguard_policy_file_size(LIT(app_file), &size, NULL), CORSGUARD_RESULT_OK);
+    CHECK_EQ(corsguard_policy_size(&static_config, &config_size), CORSGUARD_RESULT_OK);
+    /* The config needs scratch for its four strings while building; the file none (they stay in the text). */
+    CHECK_EQ(size, config_size - 4 * sizeof(corsguard_slice));
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), static_memory, sizeof static_memory, &p, &e),
+             CORSGUARD_RESULT_OK);
+    CHECK(p != NULL);
+    check_app_policy(p);
+
+    /* Any alignment with exactly `size` bytes; less is refused before anything is written. */
+    block = (unsigned char *)malloc(size + 16);
+    if (block == NULL) {
+        abort();
+    }
+    for (shift = 0; shift < 8; shift++) {
+        p = NULL;
+        CHECK_EQ(corsguard_policy_file_init(LIT(app_file), block + shift, size, &p, NULL), CORSGUARD_RESULT_OK);
+        CHECK(p != NULL && (uintptr_t)p % 8 == 0);
+        check_app_policy(p);
+    }
+    memset(block, 0xC3, size + 16);
+    p = sentinel;
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), block, size / 2, &p, NULL), CORSGUARD_RESULT_BUFFER_TOO_SMALL);
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), block + 1, size - 8, &p, NULL),
+             CORSGUARD_RESULT_BUFFER_TOO_SMALL);
+    CHECK(p == sentinel && block[0] == 0xC3);
+    free(block);
+}
+
+static void test_policy_file_argument_errors(void) {
+    unsigned char memory[8192];
+    const corsguard_policy *p = NULL;
+    corsguard_policy *owned = NULL;
+    size_t size = 7;
+    corsguard_policy_file_error e;
+    char misaligned[sizeof(corsguard_policy_file_error) + 8];
+    corsguard_policy_file_error *bad_error = (corsguard_policy_file_error *)(void *)(misaligned + 1);
+    size_t *bad_size = (size_t *)(void *)(misaligned + 1);
+
+    CHECK_EQ(corsguard_policy_file_size(LIT(app_file), NULL, NULL), CORSGUARD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ(corsguard_policy_file_size(NULL, 5, &size, NULL), CORSGUARD_RESULT_INVALID_SLICE);
+    CHECK_EQ(corsguard_policy_file_size(LIT(app_file), bad_size, NULL), CORSGUARD_RESULT_MISALIGNED);
+    CHECK_EQ(corsguard_policy_file_size(LIT(app_file), &size, bad_error), CORSGUARD_RESULT_MISALIGNED);
+    CHECK_EQ(size, 7);
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), NULL, 100, &p, &e), CORSGUARD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), memory, sizeof memory, NULL, &e),
+             CORSGUARD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ(corsguard_policy_file_init(NULL, 5, memory, sizeof memory, &p, &e), CORSGUARD_RESULT_INVALID_SLICE);
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), memory, sizeof memory,
+                                        (const corsguard_policy **)(void *)(misaligned + 1), &e),
+             CORSGUARD_RESULT_MISALIGNED);
+    CHECK_EQ(corsguard_policy_file_init(LIT(app_file), memory, sizeof memory, &p, bad_error),
+             CORSGUARD_RESULT_MISALIGNED);
+    CHECK_EQ(corsguard_policy_file_build(LIT(app_file), NULL, &e), CORSGUARD_RESULT_NULL_ARGUMENT);
+    CHECK_EQ(corsguard_policy_file_build(NULL, 5, &owned, &e), CORSGUARD_RESULT_INVALID_SLICE);
+    CHECK_EQ(corsguard_policy_file_build(LIT(app_file), &owned, bad_error), CORSGUARD_RESULT_MISALIGNED);
+    CHECK(p == NULL && owned == NULL);
+
+    /* NULL with length 0 is the empty text: a file without origins, refused at no line. */
+    CHECK_EQ(corsguard_policy_file_size(NULL, 0, &size, NULL), CORSGUARD_RESULT_OK);
+    memset(&e, 0xEE, sizeof e);
+    CHECK_EQ(corsguard_policy_file_init(NULL, 0, memory, sizeof memory, &p, &e), CORSGUARD_RESULT_POLICY_INVALID);
+    CHECK_EQ(e.line, 0);
+    CHECK_EQ(e.column, 0);
+    CHECK_EQ(e.syntax, CORSGUARD_SYNTAX_ERROR_NONE);
+    CHECK_EQ(e.policy.kind, CORSGUARD_POLICY_ERROR_KIND_NO_ORIGINS);
+    CHECK_STR(e.policy.setting_name, "origins");
+    CHECK(e.message == corsguard_policy_error_kind_str(CORSGUARD_POLICY_ERROR_KIND_NO_ORIGINS));
+    CHECK(p == NULL);
+
+    /* A syntax error, with and without an error struct; nothing else is written. */
+    size = 7;
+    memset(&e, 0xEE, sizeof e);
+    CHECK_EQ(corsguard_policy_file_size(LIT("origins = https://a.example\nmethods = GET\nmethods=*\n"), &size, &e),
+             CORSGUARD_RESULT_POLICY_FILE_SYNTAX);
+    CHECK_EQ(size, 7);
+    CHECK_EQ(e.line, 3);
+    CHECK_EQ(e.column, 9);
+    CHECK_EQ(e.syntax, CORSGUARD_SYNTAX_ERROR_WILDCARD_MIXED);
+    CHECK_EQ(e.policy.kind, CORSGUARD_POLICY_ERROR_KIND_NONE);
+    CHECK_EQ(e.policy.index, CORSGUARD_NO_INDEX);
+    CHECK_STR(e.policy.setting_name, "none");
+    CHECK(e.message == corsguard_syntax_error_str(CORSGUARD_SYNTAX_ERROR_WILDCARD_MIXED));
+    CHECK_EQ(corsguard_policy_file_init(LIT("origins https://a.example"), memory, sizeof memory, &p, NULL),
+             CORSGUARD_RESULT_POLICY_FILE_SYNTAX);
+    CHECK_EQ(corsguard_policy_file_build(LIT("origins = https://a.example\ncolour = blue"), &owned, NULL),
+             CORSGUARD_RESULT_POLICY_FILE_SYNTAX);
+    CHECK(p == NULL && owned == NULL);
+
+    /* A refused policy, located at the element. */
+    memset(&e, 0xEE, sizeof e);
+    CHECK_EQ(corsguard_policy_file_build(LIT("credentials = true\norigins = https://a.example, http://b.example\n"),
+                                         &owned, &e),
+             CORSGUARD_RESULT_POLICY_INVALID);
+    CHECK(owned == NULL);
+    CHECK_EQ(e.line, 2);
+    CHECK_EQ(e.column, 30);
+    CHECK_EQ(e.policy.kind, CORSGUARD_POLICY_ERROR_KIND_INSECURE_ORIGIN_WITH_CREDENTIALS);
+    CHECK_EQ(e.policy.setting, CORSGUARD_SETTING_ORIGINS);
+    CHECK_EQ(e.policy.index, 1);
+}
+
+/* The policy keeps nothing of the text: the text is freed (after being overwritten) right after each call. */
+static void test_policy_file_text_may_be_freed(void) {
+    size_t size = 0;
+    unsigned char *memory;
+    const corsguard_policy *p = NULL;
+    corsguard_policy *owned = NULL;
+    char *text = (char *)malloc(sizeof app_file - 1);
+    if (text == NULL) {
+        abort();
+    }
+    memcpy(text, app_file, sizeof app_file - 1);
+    CHECK_EQ(corsguard_policy_file_size((const uint8_t *)text, sizeof app_file - 1, &size, NULL), CORSGUARD_RESULT_OK);
+    memory = (unsigned char *)malloc(size);
+    if (memory == NULL) {
+        abort();
+    }
+    CHECK_EQ(corsguard_policy_file_init((const uint8_t *)text, sizeof app_file - 1, memory, size, &p, NULL),
+             CORSGUARD_RESULT_OK);
+    CHECK_EQ(corsguard_policy_file_build((const uint8_t *)text, sizeof app_file - 1, &owned, NULL),
+             CORSGUARD_RESULT_OK);
+    memset(text, 'x', sizeof app_file - 1);
+    free(text);
+    check_app_policy(p);
+    check_app_policy(owned);
+    corsguard_policy_free(owned);
+    free(memory);
+}
+
 int main(void) {
     RUN(test_version);
     RUN(test_texts);
@@ -1042,5 +1193,8 @@ int main(void) {
     RUN(test_builder_invalid_slices);
     RUN(test_builder_policy_errors_and_settings);
     RUN(test_builder_policy_outlives_builder_and_its_buffers);
+    RUN(test_policy_file_size_and_init);
+    RUN(test_policy_file_argument_errors);
+    RUN(test_policy_file_text_may_be_freed);
     return check_finish("api");
 }

@@ -5,7 +5,8 @@
  * Every byte string is first copied into a heap buffer of exactly its length, so that AddressSanitizer and
  * valgrind see any read past the end; policy strings (and the config) are freed right after the init or after
  * they are handed to the builder, and the builder right after the build, so a policy relying on any of them
- * would be a use after free. */
+ * would be a use after free. The policy files of policy_files.json go through corsguard_policy_file_size and
+ * _init (into a heap block of exactly that size) and corsguard_policy_file_build, each giving the file's error. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -345,8 +346,77 @@ static void check_decision(const tv_vector *v) {
     }
 }
 
+static void check_file_error(const tv_policy_file *v, corsguard_result result, const corsguard_policy_file_error *e) {
+    CHECK_EQ(result, v->syntax != 0 ? CORSGUARD_RESULT_POLICY_FILE_SYNTAX : CORSGUARD_RESULT_POLICY_INVALID);
+    CHECK_EQ(e->line, v->line);
+    CHECK_EQ(e->column, v->column);
+    CHECK_EQ(e->syntax, v->syntax);
+    CHECK_EQ(e->policy.kind, v->policy_kind);
+    CHECK(e->message != NULL);
+    if (v->syntax != 0) {
+        CHECK(e->message == corsguard_syntax_error_str(v->syntax));
+        CHECK_EQ(e->policy.index, CORSGUARD_NO_INDEX);
+    } else {
+        CHECK(e->message == corsguard_policy_error_kind_str(v->policy_kind));
+        CHECK_EQ(e->policy.index, v->policy_index);
+        CHECK_EQ(e->policy.origin_error, v->policy_origin_error);
+        CHECK_STR(e->policy.setting_name, v->policy_setting);
+    }
+}
+
+/* One policy file, through corsguard_policy_file_size + _init (into a heap block of exactly that size, so the
+ * sanitizers see any access past it) and through corsguard_policy_file_build. */
+static void check_policy_file(const tv_policy_file *v) {
+    const uint8_t *text = (const uint8_t *)v->text.ptr;
+    corsguard_policy_file_error error;
+    const corsguard_policy *in_memory = NULL;
+    corsguard_policy *built = NULL;
+    unsigned char *memory;
+    size_t size = 0;
+    corsguard_result result;
+
+    memset(&error, 0xEE, sizeof error);
+    result = corsguard_policy_file_size(text, v->text.len, &size, &error);
+    if (v->syntax != 0) {
+        check_file_error(v, result, &error);
+        CHECK_EQ(size, 0);
+    } else {
+        CHECK_EQ(result, CORSGUARD_RESULT_OK);
+        memory = (unsigned char *)malloc(size);
+        if (memory == NULL) {
+            abort();
+        }
+        memset(&error, 0xEE, sizeof error);
+        result = corsguard_policy_file_init(text, v->text.len, memory, size, &in_memory, &error);
+        if (v->expect_error) {
+            check_file_error(v, result, &error);
+            CHECK(in_memory == NULL);
+        } else {
+            CHECK_EQ(result, CORSGUARD_RESULT_OK);
+            CHECK(in_memory != NULL && (const unsigned char *)in_memory >= memory);
+        }
+        free(memory);
+    }
+
+    memset(&error, 0xEE, sizeof error);
+    result = corsguard_policy_file_build(text, v->text.len, &built, &error);
+    if (v->expect_error) {
+        check_file_error(v, result, &error);
+        CHECK(built == NULL);
+    } else {
+        CHECK_EQ(result, CORSGUARD_RESULT_OK);
+        CHECK(built != NULL);
+    }
+    corsguard_policy_free(built);
+}
+
 int main(void) {
     size_t i;
+    for (i = 0; i < tv_policy_file_count; i++) {
+        check_begin(tv_policy_files[i].name);
+        check_policy_file(&tv_policy_files[i]);
+        check_end();
+    }
     for (i = 0; i < tv_vector_count; i++) {
         const tv_vector *v = &tv_vectors[i];
         check_begin(v->name);

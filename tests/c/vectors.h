@@ -1,4 +1,4 @@
-/* The shape of the shared vectors once tests/c/gen_vectors.py has turned them into C data. */
+/* The shared vectors and policy files once tests/c/gen_vectors.py has turned them into C data. */
 #ifndef CORSGUARD_TEST_VECTORS_H
 #define CORSGUARD_TEST_VECTORS_H
 
@@ -70,5 +70,21 @@ typedef struct {
 
 extern const tv_vector tv_vectors[];
 extern const size_t tv_vector_count;
+
+/* A vector of tests/vectors/policy_files.json: a policy file's text, and the error it gives (if any). */
+typedef struct {
+    const char *name;
+    tv_bytes text;
+    int expect_error;
+    uint32_t line, column;
+    uint32_t syntax; /* a corsguard_syntax_error, 0 for a policy error */
+    uint32_t policy_kind;
+    const char *policy_setting;
+    size_t policy_index;
+    uint32_t policy_origin_error;
+} tv_policy_file;
+
+extern const tv_policy_file tv_policy_files[];
+extern const size_t tv_policy_file_count;
 
 #endif

@@ -298,6 +298,60 @@ pub fn check_policy_build(data: &[u8]) {
     }
 }
 
+/// Policy files: the parser never panics; a text that parses builds a policy or is refused with a policy
+/// error (never a syntax error), sized alike by `storage_len_for_file`; an error points inside the text; and
+/// layout that means nothing (a comment line in front, LF line ends made CRLF) changes nothing but the line.
+pub fn check_policy_file(data: &[u8]) {
+    let outcome = OwnedPolicy::from_file(data);
+    match corsguard::PolicyFile::parse(data) {
+        Ok(file) => {
+            assert_eq!(corsguard::storage_len_for_file(data), Ok(file.storage_len()));
+            if let Err(e) = &outcome {
+                assert!(e.syntax_error().is_none(), "a parsed file refused with a syntax error: {e}");
+            }
+        }
+        Err(e) => {
+            assert_eq!(outcome.as_ref().err(), Some(&e), "parse and build disagree");
+            assert!(e.syntax_error().is_some());
+        }
+    }
+    if let Err(e) = &outcome {
+        assert!(!e.message().is_empty() && !e.to_string().is_empty());
+        if e.line == 0 {
+            assert_eq!(e.column, 0);
+        } else {
+            // The line exists, and the column is in it or just past its end.
+            let line = data.split(|&b| b == b'\n').nth(e.line as usize - 1).expect("the error's line exists");
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            assert!(
+                e.column >= 1 && e.column as usize <= line.len() + 1,
+                "column {} of a line of {}",
+                e.column,
+                line.len()
+            );
+        }
+    }
+
+    let summary = |o: &Result<OwnedPolicy, corsguard::PolicyFileError>| match o {
+        Ok(p) => Ok(format!("{:?}", p.settings())),
+        Err(e) => Err((e.line, e.column, e.kind)),
+    };
+    let expected = summary(&outcome);
+    let commented = [b"# a comment changes nothing\n".as_slice(), data].concat();
+    let shifted = expected.clone().map_err(|(line, column, kind)| (if line == 0 { 0 } else { line + 1 }, column, kind));
+    assert_eq!(summary(&OwnedPolicy::from_file(&commented)), shifted, "a comment line changed the outcome");
+    if !data.contains(&b'\r') {
+        let mut crlf = Vec::with_capacity(data.len() * 2);
+        for &b in data {
+            if b == b'\n' {
+                crlf.push(b'\r');
+            }
+            crlf.push(b);
+        }
+        assert_eq!(summary(&OwnedPolicy::from_file(&crlf)), expected, "CRLF line ends changed the outcome");
+    }
+}
+
 /// Every exact origin and a subdomain of every pattern in an accepted policy is allowed (when the probe fits
 /// the policy's origin-length cap).
 fn check_listed_origins_allowed(owned: &OwnedConfig, policy: &OwnedPolicy) {

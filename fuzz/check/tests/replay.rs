@@ -48,6 +48,11 @@ fn policy_build() {
 }
 
 #[test]
+fn policy_file() {
+    replay("policy_file", corsguard_fuzz_check::check_policy_file);
+}
+
+#[test]
 fn decide() {
     replay("decide", corsguard_fuzz_check::check_decide);
 }
@@ -71,7 +76,18 @@ fn c_abi() {
 #[test]
 fn every_target_is_replayed() {
     let manifest = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml")).unwrap();
-    let replayed = ["origin", "pattern", "method", "acrh", "policy_build", "decide", "render", "differential", "c_abi"];
+    let replayed = [
+        "origin",
+        "pattern",
+        "method",
+        "acrh",
+        "policy_build",
+        "policy_file",
+        "decide",
+        "render",
+        "differential",
+        "c_abi",
+    ];
     for line in manifest.lines() {
         if let Some(name) = line.strip_prefix("name = \"").and_then(|l| l.strip_suffix('"')) {
             if name != "corsguard-fuzz" {
@@ -85,12 +101,13 @@ fn every_target_is_replayed() {
 /// an input found for one entry point is a free extra case for all the others.
 #[test]
 fn every_corpus_through_every_check() {
-    let checks: [(&str, fn(&[u8])); 9] = [
+    let checks: [(&str, fn(&[u8])); 10] = [
         ("origin", corsguard_fuzz_check::check_origin),
         ("pattern", corsguard_fuzz_check::check_pattern),
         ("method", corsguard_fuzz_check::check_method),
         ("acrh", corsguard_fuzz_check::check_acrh),
         ("policy_build", corsguard_fuzz_check::check_policy_build),
+        ("policy_file", corsguard_fuzz_check::check_policy_file),
         ("decide", corsguard_fuzz_check::check_decide),
         ("render", corsguard_fuzz_check::check_render),
         ("differential", corsguard_fuzz_check::check_differential),

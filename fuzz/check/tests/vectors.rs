@@ -105,6 +105,10 @@ fn oracle_agrees_with_every_shared_vector() {
     let (mut decisions, mut errors) = (0, 0);
     for file in files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        // policy_files.json holds policy files, not policies: core/tests/policy_file.rs runs it.
+        if doc.get("policy_files").is_some() {
+            continue;
+        }
         for v in doc["vectors"].as_array().expect("vectors") {
             let name = v["name"].as_str().unwrap_or("?");
             let oracle_policy = policy(&v["policy"]);

@@ -1,7 +1,8 @@
 //! The no-panic link test. The panic handler calls `corsguard_reachable_panic`, a function that exists
 //! nowhere, so this program links only if the optimiser proved that no panic can be reached from any
-//! corsguard entry point used below. Every input is opaque (command-line arguments, or defaults passed
-//! through `black_box`), so nothing is folded away at compile time: the proof covers all inputs.
+//! corsguard entry point used below, policy files included. Every input is opaque (command-line arguments,
+//! or defaults passed through `black_box`), so nothing is folded away at compile time: the proof covers all
+//! inputs.
 #![no_std]
 #![no_main]
 
@@ -210,6 +211,27 @@ pub extern "C" fn main(argc: i32, argv: *const *const c_char) -> i32 {
                 print_number(e.code() as usize);
                 print(b" ==\n");
             }
+        }
+    }
+    // A policy file from opaque text: sized, parsed, built and decided with, or refused with a position.
+    let file = args.get(
+        9,
+        b"# policy\norigins = https://app.example.com, https://*.example.org\r\nmethods = GET, PUT\n\
+          request-headers = *, authorization\nmax-age = 600\ncredentials = true\n",
+    );
+    print_number(corsguard::storage_len_for_file(file).unwrap_or(0));
+    print(b"\n");
+    match FixedPolicy::<512>::from_file(file) {
+        Ok(fixed) => {
+            let policy: &Policy = &fixed;
+            report(b"file", &policy.decide(&request), buf);
+        }
+        Err(e) => {
+            print(b"file refused at line ");
+            print_number(e.line as usize);
+            print(b", column ");
+            print_number(e.column as usize);
+            print(b"\n");
         }
     }
     // The negative control: with this feature the program must fail to link.
