@@ -81,7 +81,7 @@ var cases = []benchCase{
 	{"preflight_1_header", small, "OPTIONS", map[string]string{"Origin": "https://app.example.com",
 		"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"}, true, true},
 	{"preflight_5_headers", small, "OPTIONS", map[string]string{"Origin": "https://app.example.com",
-		"Access-Control-Request-Method": "PUT",
+		"Access-Control-Request-Method":  "PUT",
 		"Access-Control-Request-Headers": "authorization,content-type,x-custom-1,x-custom-2,x-request-id"}, true, true},
 	{"preflight_denied", small, "OPTIONS", map[string]string{"Origin": "https://evil.example.net",
 		"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"}, false, true},
