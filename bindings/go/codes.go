@@ -4,7 +4,7 @@ package corsguard
 // one-line texts the C library gives for them (read once, at start-up, so that they always match it).
 
 /*
-#include <corsguard.h>
+#include "shim.h"
 */
 import "C"
 
@@ -118,6 +118,9 @@ func (k PolicyErrorKind) String() string { return text(policyErrorTexts[:], int(
 var settingNames [13]string
 
 func init() {
+	if C.cg_init_names() != 8 {
+		panic("corsguard: the C library (" + Version() + ") does not emit the headers this binding knows")
+	}
 	for i := range reasonTexts {
 		reasonTexts[i] = C.GoString(C.corsguard_reason_str(C.uint32_t(i)))
 	}

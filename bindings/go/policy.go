@@ -211,7 +211,8 @@ func (p *Policy) release() {
 // prepare gives the Go copy of the value at h.at, copying it from C memory the first time it is seen.
 // Only values in the policy's or the library's memory come here: they never change while the policy lives.
 func (p *Policy) prepare(h *C.cg_header) *prepared {
-	ptr, n := h.ptr, uint32(h.len)
+	// h.at holds the address: read it as the pointer it is (it points outside Go's heap).
+	ptr, n := *(**C.uint8_t)(unsafe.Pointer(&h.at)), uint32(h.len)
 	for {
 		cur := p.values.Load()
 		if cur != nil {
