@@ -141,6 +141,25 @@ fn as_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     Err(PyTypeError::new_err(format!("header names and values must be bytes or str, not {}", value.get_type().name()?)))
 }
 
+/// A WSGI environ value as the bytes the request carried: PEP 3333 hands header values over as native strings
+/// holding each byte as one Latin-1 character (Django's `request.META` too, under WSGI and ASGI). ASCII, what
+/// browsers send, is the same in UTF-8; anything else is encoded back to Latin-1, so that a byte >= 0x80 is one
+/// byte for the byte caps, the checks and the reasons, as it was on the wire. A string with a character above
+/// U+00FF (no server hands one over) is taken as UTF-8, which no check accepts either.
+fn environ_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        if let Ok(bytes) = text.encode_utf8() {
+            if bytes.as_bytes().is_ascii() {
+                return Ok(bytes);
+            }
+        }
+        if let Ok(bytes) = text.call_method1(intern!(value.py(), "encode"), ("latin-1",)) {
+            return Ok(bytes.cast_into()?);
+        }
+    }
+    as_bytes(value)
+}
+
 fn is_options(method: &Bound<'_, PyAny>) -> PyResult<bool> {
     if let Ok(text) = method.cast::<PyString>() {
         return Ok(text.to_cow()? == "OPTIONS");
@@ -714,7 +733,7 @@ impl PyPolicy {
         let mut lines = Lines::default();
         for (key, which) in ENVIRON_KEYS {
             if let Some(value) = environ.get_item(PyString::intern(py, key))? {
-                lines.push(which, &value)?;
+                lines.lines.push(Line { which, value: environ_bytes(&value)? });
             }
         }
         lines.group();

@@ -124,6 +124,27 @@ def plain_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [b"ok"]
 
 
+def test_environ_values_are_the_request_bytes_as_latin_1() -> None:
+    # PEP 3333: a byte >= 0x80 arrives as one Latin-1 character and is decided on as that one byte. Fifteen
+    # bytes, within the 20-byte cap, so the list is judged malformed; as UTF-8 it would be 23 bytes, too long.
+    policy = corsguard.Policy.from_text(
+        "origins = https://app.example.com\nmethods = PUT\nrequest-headers = x-a\nmax-request-headers-len = 20\n"
+    )
+    value = b"x-a, x-" + b"\xe9" * 8
+    lines = [("Origin", ORIGIN), ("Access-Control-Request-Method", "PUT")]
+    want = policy.decide("OPTIONS", [*lines, (b"Access-Control-Request-Headers", value)])
+    assert want.reason is not None and want.reason.name == "headers_malformed"
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "OPTIONS",
+        "HTTP_ORIGIN": ORIGIN,
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+        "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": value.decode("latin-1"),
+    }
+    status, headers, decision = policy._wsgi(environ, True)
+    assert decision is not None and decision.reason == want.reason
+    assert (status, [(n, v.encode()) for n, v in headers]) == (403, [(n, v.encode()) for n, v in want.headers])
+
+
 def test_status_line_and_denial_log(policy: corsguard.Policy, caplog: pytest.LogCaptureFixture) -> None:
     environ = {"REQUEST_METHOD": "OPTIONS", "PATH_INFO": "/", "HTTP_ORIGIN": "https://evil.example\u00e9\n",
                "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET"}
