@@ -49,6 +49,8 @@ make -s -C ffi embedded >/dev/null
     -o "$BUILD_DIR/responder"
 # nginx with ngx_http_corsguard_module (bindings/nginx/serve.sh runs it; docs/nginx.md).
 make -s -C bindings/nginx >/dev/null
+# The Go example server, against the C library test-go.sh installs into bindings/go/build/prefix (docs/go.md).
+bash scripts/test-go.sh --build-only >/dev/null
 echo "test-e2e: built in $((SECONDS - start)) s; $("${CHROMIUM:-/usr/lib/chromium/chromium}" --version 2>/dev/null || chromium --version)"
 
 # --- the suite ---------------------------------------------------------------------------------------------
