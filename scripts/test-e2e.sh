@@ -57,6 +57,8 @@ make -s -C bindings/nginx >/dev/null
 # python-asgi and python-wsgi: bindings/python/examples/server.py in the venv. Under `make test` the python suite
 # has just built it, and this finds it up to date.
 CARGO_TARGET_DIR="$python_target" bash scripts/test-python.sh --install-only
+# The Go example server, against the C library test-go.sh installs into bindings/go/build/prefix (docs/go.md).
+bash scripts/test-go.sh --build-only >/dev/null
 echo "test-e2e: built in $((SECONDS - start)) s; $("${CHROMIUM:-/usr/lib/chromium/chromium}" --version 2>/dev/null || chromium --version)"
 
 # --- the suite ---------------------------------------------------------------------------------------------

@@ -57,8 +57,22 @@ def refused_without_cors(*statuses):
     return check
 
 
+def refused_with_vary(status, vary):
+    """Fail-closed too, but refused by the glue after it read the CORS headers: no Access-Control-* line, and
+    exactly the `vary` tokens a denial of that request carries."""
+
+    def check(response):
+        if response.status != status:
+            return f"status {response.status}, documented {status}"
+        if response.cors() or response.vary() != vary:
+            return f"documented no CORS header and Vary {vary}: got {response.cors()} Vary {response.vary()}"
+        return None
+
+    return check
+
+
 class Server:
-    def __init__(self, name, argv, deviations=(), keep_alive=True, refused_methods=(), doc=""):
+    def __init__(self, name, argv, deviations=(), keep_alive=True, refused_methods=(), doc="", app_vary_last=False):
         self.name = name
         # Methods the server itself refuses (400, no CORS headers) before the glue runs: preflights for them
         # are answered as the policy says, the request itself is not, so a browser reports a CORS failure.
@@ -66,6 +80,8 @@ class Server:
         self._argv = argv  # (policy_path, port) -> [program, args...]
         self.deviations = list(deviations)
         self.keep_alive = keep_alive  # False: closes after every response, as its docs say
+        # True: corsguard's Vary tokens come before the application's own (both kept, as its docs say)
+        self.app_vary_last = app_vary_last
         self.doc = doc
 
     def argv(self, policy_path, port):
@@ -155,6 +171,20 @@ SERVERS = [
                          "docs/nginx.md#what-nginx-refuses-before-corsguard",
                          lambda raw: any(len(name) + len(value) + 4 > 32 * 1024 for name, value in raw.lines),
                          refused_without_cors(400)),
+           ]),
+    Server("go", lambda policy, port: [os.path.join(ROOT, "bindings", "go", "build", "corsguard-example"), "--policy",
+                                       policy, "--port", str(port)],
+           doc="docs/go.md#what-the-go-server-answers-differently", app_vary_last=True,
+           deviations=[
+               Deviation("a control byte other than tab (VT, DEL, ...) in a header value: 400 from net/http",
+                         "docs/go.md#what-the-go-server-answers-differently",
+                         lambda raw: any(b < 0x20 and b != 0x09 or b == 0x7F for _, v in raw.lines for b in v),
+                         refused_without_cors(400)),
+               Deviation("more than 32 Access-Control-Request-Headers lines: 400 from the middleware, with the "
+                         "preflight's Vary", "docs/go.md#what-the-go-server-answers-differently",
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 32,
+                         refused_with_vary(400, ["Origin", "Access-Control-Request-Method",
+                                                 "Access-Control-Request-Headers"])),
            ]),
     Server("responder", lambda policy, port: [binary("responder"), "--policy", policy, "--port", str(port)],
            keep_alive=False, doc="tests/embedded/responder.c",
