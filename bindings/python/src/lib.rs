@@ -511,9 +511,10 @@ impl PyPolicy {
         decision: &Decision<'_>,
         headers: Bound<'py, PyAny>,
         full: bool,
+        log: bool,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let status = if decision.answer_now() { decision.status().unwrap_or(0) } else { 0 };
-        let object = if full || !decision.is_allowed() {
+        let object = if full || (log && !decision.is_allowed()) {
             Bound::new(py, PyDecision::copy(decision))?.into_any()
         } else {
             py.None().into_bound(py)
@@ -687,8 +688,14 @@ impl PyPolicy {
 
     /// The ASGI middleware's call: decides from `scope["method"]` and `scope["headers"]` and returns
     /// `(status, headers, decision)`; see `outcome`.
-    #[pyo3(signature = (scope, full = false))]
-    fn _asgi<'py>(&self, py: Python<'py>, scope: &Bound<'py, PyDict>, full: bool) -> PyResult<Bound<'py, PyTuple>> {
+    #[pyo3(signature = (scope, full = false, log = true))]
+    fn _asgi<'py>(
+        &self,
+        py: Python<'py>,
+        scope: &Bound<'py, PyDict>,
+        full: bool,
+        log: bool,
+    ) -> PyResult<Bound<'py, PyTuple>> {
         let options = match scope.get_item(intern!(py, "method"))? {
             Some(method) => is_options(&method)?,
             None => false,
@@ -718,14 +725,20 @@ impl PyPolicy {
         lines.with_request(options, |request| {
             let decision = self.policy.decide(request);
             let headers = self.asgi_headers(py, &decision, &lines)?;
-            self.outcome(py, &decision, headers.into_any(), full)
+            self.outcome(py, &decision, headers.into_any(), full, log)
         })
     }
 
     /// The WSGI and Django middleware's call: decides from a WSGI environ (or Django's `request.META`), whose
     /// repeated header lines the server has already joined with commas.
-    #[pyo3(signature = (environ, full = false))]
-    fn _wsgi<'py>(&self, py: Python<'py>, environ: &Bound<'py, PyDict>, full: bool) -> PyResult<Bound<'py, PyTuple>> {
+    #[pyo3(signature = (environ, full = false, log = true))]
+    fn _wsgi<'py>(
+        &self,
+        py: Python<'py>,
+        environ: &Bound<'py, PyDict>,
+        full: bool,
+        log: bool,
+    ) -> PyResult<Bound<'py, PyTuple>> {
         let options = match environ.get_item(intern!(py, "REQUEST_METHOD"))? {
             Some(method) => is_options(&method)?,
             None => false,
@@ -740,7 +753,7 @@ impl PyPolicy {
         lines.with_request(options, |request| {
             let decision = self.policy.decide(request);
             let headers = self.wsgi_headers(py, &decision, &lines)?;
-            self.outcome(py, &decision, headers.into_any(), full)
+            self.outcome(py, &decision, headers.into_any(), full, log)
         })
     }
 

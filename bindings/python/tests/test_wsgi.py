@@ -160,3 +160,23 @@ def test_two_middlewares_never_touch_a_response_twice(policy: corsguard.Policy) 
     app = CORSMiddleware(CORSMiddleware(plain_app, policy=policy), policy=policy)
     _, headers = direct(app, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://app.example.com"})
     assert [n for n, _ in headers].count("Access-Control-Allow-Origin") == 1
+
+
+def test_not_cors_answered_in_python_as_by_the_extension() -> None:
+    # Without Origin the middleware adds `Vary: Origin` itself, without crossing into the extension; with
+    # on_decision it crosses. Both must answer alike, under policies whose other headers differ.
+    for policy in (
+        corsguard.Policy(["https://a.example"]),
+        corsguard.Policy(["https://a.example"], credentials=True, private_network=True, max_age=60),
+        corsguard.Policy(["*"]),
+    ):
+        for environ in (
+            {"REQUEST_METHOD": "GET", "PATH_INFO": "/"},
+            {"REQUEST_METHOD": "OPTIONS", "PATH_INFO": "/", "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT"},
+            {"REQUEST_METHOD": "POST", "PATH_INFO": "/x", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "x-a"},
+        ):
+            seen: list[Any] = []
+            shortcut = direct(CORSMiddleware(plain_app, policy), dict(environ))
+            crossed = direct(CORSMiddleware(plain_app, policy, on_decision=seen.append), dict(environ))
+            assert shortcut == crossed == ("200 OK", [("Content-Type", "text/plain"), ("Vary", "Origin")])
+            assert len(seen) == 1 and seen[0].kind == "not_cors"
