@@ -32,14 +32,6 @@ fn cors_header(name: &[u8]) -> Option<u8> {
     name.eq_ignore_ascii_case(expected).then_some(which)
 }
 
-/// The WSGI environ keys of the four headers (PEP 3333: `HTTP_` and the name uppercased, `-` as `_`).
-const ENVIRON_KEYS: [(&str, u8); 4] = [
-    ("HTTP_ORIGIN", ORIGIN),
-    ("HTTP_ACCESS_CONTROL_REQUEST_METHOD", REQUEST_METHOD),
-    ("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", REQUEST_HEADERS),
-    ("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK", REQUEST_PRIVATE_NETWORK),
-];
-
 /// Snake case of a `CamelCase` `Debug` spelling: the names the shared vectors and the Python API use.
 fn snake(value: impl std::fmt::Debug) -> String {
     let camel = format!("{value:?}");
@@ -744,9 +736,17 @@ impl PyPolicy {
             None => false,
         };
         let mut lines = Lines::default();
-        for (key, which) in ENVIRON_KEYS {
-            if let Some(value) = environ.get_item(PyString::intern(py, key))? {
-                lines.lines.push(Line { which, value: environ_bytes(&value)? });
+        // The keys interned once (`intern!`), and only the Origin of a request that is not OPTIONS: the
+        // decision on any other request reads nothing else.
+        let keys = [
+            (intern!(py, "HTTP_ORIGIN"), ORIGIN),
+            (intern!(py, "HTTP_ACCESS_CONTROL_REQUEST_METHOD"), REQUEST_METHOD),
+            (intern!(py, "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"), REQUEST_HEADERS),
+            (intern!(py, "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"), REQUEST_PRIVATE_NETWORK),
+        ];
+        for (key, which) in keys.iter().take(if options { keys.len() } else { 1 }) {
+            if let Some(value) = environ.get_item(key)? {
+                lines.lines.push(Line { which: *which, value: environ_bytes(&value)? });
             }
         }
         lines.group();
