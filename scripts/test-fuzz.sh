@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Fuzz suite. 1) Corpus replay on stable: every committed file in fuzz/corpus/<target>/ through the same check
-# function its fuzz target calls (no nightly needed). 2) A bounded smoke run of every fuzz target with
-# cargo-fuzz, where a fuzzing toolchain is available (`cargo +nightly fuzz`, else `RUSTC_BOOTSTRAP=1`);
-# skipped with a message when cargo-fuzz cannot be installed. Exits non-zero on any failure or crash.
+# function its fuzz target calls (no nightly needed). 2) The OSS-Fuzz build checked outside Docker
+# (fuzz/oss-fuzz/check-build.sh): an AddressSanitizer build and a coverage build, each with every target in
+# $OUT. 3) A smoke run of what the AddressSanitizer build put in $OUT, with each target's shipped options and
+# dictionary, two at a time: every cargo-fuzz target for FUZZ_SMOKE_SECS, the C harness for FUZZ_C_SECS.
+# Steps 2 and 3 need a fuzzing toolchain (cargo-fuzz, nightly or RUSTC_BOOTSTRAP, clang): what is missing is
+# installed, and the steps are skipped with a message when cargo-fuzz cannot be. Exits non-zero on any
+# failure or crash.
 #
-# Environment: FUZZ_SMOKE_SECS (default 20) seconds per target; FUZZ_SMOKE=0 skips the smoke run.
+# Environment: FUZZ_SMOKE_SECS (default 20) seconds per cargo-fuzz target; FUZZ_C_SECS (default 60) for the C
+# harness; FUZZ_SMOKE=0 runs the replay only; FUZZ_COVERAGE_BUILD=0 skips the coverage build.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 smoke_secs="${FUZZ_SMOKE_SECS:-20}"
+c_secs="${FUZZ_C_SECS:-60}"
 cargo_fuzz_version="0.13.2"
 
 echo "== fuzz: corpus replay (stable)"
@@ -17,55 +23,86 @@ echo "== fuzz: corpus replay (stable)"
 cargo test --manifest-path fuzz/Cargo.toml -p corsguard-fuzz-check
 
 if [ "${FUZZ_SMOKE:-1}" = "0" ]; then
-    echo "== fuzz: smoke run skipped (FUZZ_SMOKE=0)"
+    echo "== fuzz: OSS-Fuzz build check and smoke run skipped (FUZZ_SMOKE=0)"
     exit 0
 fi
 
-# A fuzzing toolchain: cargo-fuzz, and nightly or RUSTC_BOOTSTRAP for its -Z flags.
+# A fuzzing toolchain: cargo-fuzz, clang (the C harness, and libFuzzer itself), jq and zip (build.sh and the
+# coverage cargo wrapper).
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "== fuzz: installing cargo-fuzz $cargo_fuzz_version"
     if ! cargo install cargo-fuzz --version "$cargo_fuzz_version" --locked; then
-        echo "== fuzz: SKIPPED smoke run: cargo-fuzz $cargo_fuzz_version could not be installed"
+        echo "== fuzz: SKIPPED build check and smoke run: cargo-fuzz $cargo_fuzz_version could not be installed"
         exit 0
     fi
 fi
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-    fuzz=(cargo +nightly fuzz)
-    echo "== fuzz: smoke run with the nightly toolchain"
-else
-    export RUSTC_BOOTSTRAP=1
-    fuzz=(cargo fuzz)
-    echo "== fuzz: smoke run with the stable toolchain and RUSTC_BOOTSTRAP=1 (no nightly installed)"
+missing=()
+for tool in clang:clang jq:jq zip:zip unzip:unzip; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "== fuzz: installing ${missing[*]}"
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if ! command -v c++ >/dev/null 2>&1 && ! command -v g++ >/dev/null 2>&1; then
-    echo "== fuzz: installing a C++ compiler (libfuzzer-sys builds libFuzzer)"
-    apt-get update -qq && apt-get install -y -qq g++
-fi
-
-cd fuzz
-targets=$("${fuzz[@]}" list)
-echo "== fuzz: building $(echo "$targets" | wc -l) targets (-O --debug-assertions, AddressSanitizer)"
-"${fuzz[@]}" build -O --debug-assertions
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-passed=0
-failed=0
-for t in $targets; do
-    mkdir -p "$scratch/$t"
-    # New inputs go to the scratch directory first, so the committed corpus is only read.
-    if "${fuzz[@]}" run -O --debug-assertions "$t" "$scratch/$t" "corpus/$t" -- \
-        -max_total_time="$smoke_secs" -dict="$PWD/corsguard.dict" -timeout=10 -print_final_stats=1 \
-        >"$scratch/$t.log" 2>&1; then
-        runs=$(grep -m1 'stat::number_of_executed_units' "$scratch/$t.log" | awk '{print $2}')
-        echo "fuzz smoke $t: ok, ${smoke_secs}s, ${runs:-?} executions"
-        passed=$((passed + 1))
+
+echo "== fuzz: OSS-Fuzz build check (fuzz/oss-fuzz/check-build.sh)"
+builds=(address)
+[ "${FUZZ_COVERAGE_BUILD:-1}" = "0" ] || builds+=(coverage)
+bash fuzz/oss-fuzz/check-build.sh "$scratch" "${builds[@]}"
+
+# The libFuzzer flags of a shipped <target>.options ([libfuzzer] `key = value` lines), its dictionary
+# resolved beside the binary.
+options_flags() {
+    local options="$1" out_dir="$2"
+    [ -f "$options" ] || return 0
+    sed -n 's/^[[:space:]]*\([a-z_]*\)[[:space:]]*=[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*$/\1 \2/p' "$options" |
+        while read -r key value; do
+            [ "$key" = dict ] && value="$out_dir/$value"
+            printf -- '-%s=%s\n' "$key" "$value"
+        done
+}
+
+# Runs one target from $OUT for the given seconds; new inputs go to the scratch directory, so the committed
+# corpus is only read.
+smoke() {
+    local target="$1" secs="$2" out="$scratch/out-address" corpus
+    if [ "$target" = c_api ]; then corpus="$root/fuzz/c/corpus"; else corpus="$root/fuzz/corpus/$target"; fi
+    mkdir -p "$scratch/new/$target" "$scratch/artifacts/$target"
+    local flags
+    mapfile -t flags < <(options_flags "$out/$target.options" "$out")
+    if (cd "$scratch" && "$out/$target" "$scratch/new/$target" "$corpus" "${flags[@]}" \
+        -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$scratch/artifacts/$target/" \
+        >"$scratch/smoke-$target.log" 2>&1); then
+        runs=$(grep -m1 'stat::number_of_executed_units' "$scratch/smoke-$target.log" | awk '{print $2}')
+        echo "fuzz smoke $target: ok, ${secs}s, ${runs:-?} executions"
     else
-        echo "fuzz smoke $t: FAILED; the end of its log:"
-        tail -n 60 "$scratch/$t.log"
-        ls artifacts/"$t" 2>/dev/null | sed 's/^/  artifact: fuzz\/artifacts\/'"$t"'\//' || true
-        failed=$((failed + 1))
+        echo "fuzz smoke $target: FAILED; the end of its log:"
+        tail -n 60 "$scratch/smoke-$target.log"
+        for artifact in "$scratch/artifacts/$target"/*; do
+            [ -f "$artifact" ] || continue
+            mkdir -p "$root/fuzz/artifacts/$target"
+            cp "$artifact" "$root/fuzz/artifacts/$target/"
+            echo "  artifact: fuzz/artifacts/$target/$(basename "$artifact")"
+        done
+        return 1
     fi
+}
+export -f smoke options_flags
+export scratch root
+
+targets=(c_api)
+for source in fuzz/fuzz_targets/*.rs; do
+    targets+=("$(basename "$source" .rs)")
 done
-echo "fuzz smoke: $passed passed, $failed failed"
+echo "== fuzz: smoke run of ${#targets[@]} targets from the AddressSanitizer build, two at a time" \
+    "(C harness ${c_secs}s, others ${smoke_secs}s)"
+# The C harness first: the longest run, beside the others.
+failed=0
+for target in "${targets[@]}"; do
+    if [ "$target" = c_api ]; then echo "$target $c_secs"; else echo "$target $smoke_secs"; fi
+done | xargs -P 2 -L 1 bash -c 'smoke "$0" "$1"' || failed=1
+[ "$failed" -eq 0 ] && echo "fuzz smoke: every target passed"
 [ "$failed" -eq 0 ]
