@@ -83,6 +83,8 @@ for build in "${builds[@]}"; do
         SANITIZER="$build" FUZZING_ENGINE=libfuzzer FUZZING_LANGUAGE=rust ARCHITECTURE=x86_64
         RUSTFLAGS="$rustflags" PATH="$path" CARGO_TARGET_DIR="$target_base/oss-fuzz-$build"
         CUSTOM_LIBFUZZER_PATH="$libfuzzer" CUSTOM_LIBFUZZER_STD_CXX=stdc++
+        # Coverage-instrumented build scripts write profiles where they run: keep them out of the checkout.
+        LLVM_PROFILE_FILE="$scratch/work/build-%p.profraw"
     )
 
     if [ "$build" = coverage ]; then
