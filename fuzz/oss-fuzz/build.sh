@@ -13,6 +13,13 @@
 project="${CORSGUARD_SRC:-$SRC/corsguard}"
 fuzz_dir="$project/fuzz"
 
+# The copy of this file in the oss-fuzz repository (projects/corsguard/build.sh) hands over to the
+# checkout's version, so that what is built always follows the checkout.
+in_tree="$fuzz_dir/oss-fuzz/build.sh"
+if [ -f "$in_tree" ] && [ "$(realpath "$0")" != "$(realpath "$in_tree")" ]; then
+    exec bash -eu "$in_tree"
+fi
+
 if [ "$FUZZING_ENGINE" != "libfuzzer" ]; then
     echo "corsguard's targets are libFuzzer targets (cargo-fuzz); FUZZING_ENGINE=$FUZZING_ENGINE is not supported" >&2
     exit 1
