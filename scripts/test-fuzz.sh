@@ -4,6 +4,8 @@
 # (fuzz/oss-fuzz/check-build.sh): an AddressSanitizer build and a coverage build, each with every target in
 # $OUT. 3) A smoke run of what the AddressSanitizer build put in $OUT, with each target's shipped options and
 # dictionary, two at a time: every cargo-fuzz target for FUZZ_SMOKE_SECS, the C harness for FUZZ_C_SECS.
+# 4) Where bindings/python exists, its atheris fuzzer: corpus replay, then FUZZ_PYTHON_SECS (FUZZ_PYTHON=0
+# skips it). The Go binding's fuzz test runs in scripts/test-go.sh.
 # Steps 2 and 3 need a fuzzing toolchain (cargo-fuzz, nightly or RUSTC_BOOTSTRAP, clang): what is missing is
 # installed, and the steps are skipped with a message when cargo-fuzz cannot be. Exits non-zero on any
 # failure or crash.
@@ -16,7 +18,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 smoke_secs="${FUZZ_SMOKE_SECS:-20}"
 c_secs="${FUZZ_C_SECS:-60}"
+py_secs="${FUZZ_PYTHON_SECS:-30}"
 cargo_fuzz_version="0.13.2"
+atheris_version="3.0.0"
 
 echo "== fuzz: corpus replay (stable)"
 # Not --locked: fuzz/Cargo.lock follows path dependencies (core, ffi) that other suites change.
@@ -105,4 +109,36 @@ for target in "${targets[@]}"; do
     if [ "$target" = c_api ]; then echo "$target $c_secs"; else echo "$target $smoke_secs"; fi
 done | xargs -P 2 -L 1 bash -c 'smoke "$0" "$1"' || failed=1
 [ "$failed" -eq 0 ] && echo "fuzz smoke: every target passed"
+
+# 4) The Python binding's fuzzer (fuzz/python/), where the binding exists: in scripts/test-python.sh's venv
+# (built here with the pinned maturin when that suite has not run), with atheris from PyPI.
+if [ -d bindings/python ] && [ "${FUZZ_PYTHON:-1}" != "0" ]; then
+    venv="${CORSGUARD_PYTHON_VENV:-$root/target/python/venv}"
+    if ! "$venv/bin/python" -c 'import corsguard' >/dev/null 2>&1; then
+        echo "== fuzz: building the Python package into $venv"
+        [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+            "$(grep -m1 '^maturin==' bindings/python/requirements-test.txt)"
+        PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/python/cargo}" \
+            "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps \
+            ./bindings/python
+    fi
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "atheris==$atheris_version"
+    mkdir -p "$scratch/new/python" "$scratch/artifacts/python"
+    echo "== fuzz: Python binding, corpus replay and ${py_secs}s of atheris (fuzz/python/fuzz_decide.py)"
+    if (cd "$scratch" && "$venv/bin/python" "$root/fuzz/python/fuzz_decide.py" -runs=0 "$root/fuzz/python/corpus" \
+        >"$scratch/python-replay.log" 2>&1 &&
+        "$venv/bin/python" "$root/fuzz/python/fuzz_decide.py" "$scratch/new/python" "$root/fuzz/python/corpus" \
+            -dict="$root/fuzz/c/c_api.dict" -max_len=4096 -max_total_time="$py_secs" -print_final_stats=1 \
+            -artifact_prefix="$scratch/artifacts/python/" >"$scratch/python-smoke.log" 2>&1); then
+        runs=$(grep -m1 'stat::number_of_executed_units' "$scratch/python-smoke.log" | awk '{print $2}')
+        echo "fuzz smoke python: ok, ${py_secs}s, ${runs:-?} executions"
+    else
+        echo "fuzz smoke python: FAILED; the end of its logs:"
+        tail -n 30 "$scratch/python-replay.log" "$scratch/python-smoke.log" 2>/dev/null
+        mkdir -p fuzz/artifacts/python
+        cp "$scratch"/artifacts/python/* fuzz/artifacts/python/ 2>/dev/null || true
+        failed=1
+    fi
+fi
 [ "$failed" -eq 0 ]
