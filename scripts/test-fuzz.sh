@@ -5,7 +5,7 @@
 # $OUT. 3) A smoke run of what the AddressSanitizer build put in $OUT, with each target's shipped options and
 # dictionary, two at a time: every cargo-fuzz target for FUZZ_SMOKE_SECS, the C harness for FUZZ_C_SECS.
 # 4) Where bindings/python exists, its atheris fuzzer: corpus replay, then FUZZ_PYTHON_SECS (FUZZ_PYTHON=0
-# skips it). The Go binding's fuzz test runs in scripts/test-go.sh.
+# skips it). 5) Where bindings/go exists, its FuzzParsePolicy: seeds, then FUZZ_GO_SECS (FUZZ_GO=0 skips it).
 # Steps 2 and 3 need a fuzzing toolchain (cargo-fuzz, nightly or RUSTC_BOOTSTRAP, clang): what is missing is
 # installed, and the steps are skipped with a message when cargo-fuzz cannot be. Exits non-zero on any
 # failure or crash.
@@ -19,6 +19,7 @@ cd "$root"
 smoke_secs="${FUZZ_SMOKE_SECS:-20}"
 c_secs="${FUZZ_C_SECS:-60}"
 py_secs="${FUZZ_PYTHON_SECS:-30}"
+go_secs="${FUZZ_GO_SECS:-30}"
 cargo_fuzz_version="0.13.2"
 atheris_version="3.0.0"
 
@@ -138,6 +139,24 @@ if [ -d bindings/python ] && [ "${FUZZ_PYTHON:-1}" != "0" ]; then
         tail -n 30 "$scratch/python-replay.log" "$scratch/python-smoke.log" 2>/dev/null
         mkdir -p fuzz/artifacts/python
         cp "$scratch"/artifacts/python/* fuzz/artifacts/python/ 2>/dev/null || true
+        failed=1
+    fi
+fi
+
+# 5) The Go binding's policy-file fuzz test (bindings/go/fuzz_file_test.go), where the binding exists, against
+# the C library scripts/test-go.sh installs into bindings/go/build/prefix (installed here when missing).
+# test-go.sh fuzzes the binding's own FuzzDecide.
+if [ -d bindings/go ] && [ -f bindings/go/go.mod ] && [ "${FUZZ_GO:-1}" != "0" ] && command -v go >/dev/null; then
+    prefix="$root/bindings/go/build/prefix"
+    [ -f "$prefix/lib/pkgconfig/corsguard.pc" ] || make -s -C ffi install PREFIX="$prefix" >/dev/null
+    echo "== fuzz: Go binding, FuzzParsePolicy's seeds and ${go_secs}s of go test -fuzz"
+    if (cd bindings/go && export PKG_CONFIG_PATH="$prefix/lib/pkgconfig" LD_LIBRARY_PATH="$prefix/lib" &&
+        go test -count=1 -run '^FuzzParsePolicy$' . >"$scratch/go-replay.log" 2>&1 &&
+        go test -run '^$' -fuzz '^FuzzParsePolicy$' -fuzztime "${go_secs}s" . >"$scratch/go-fuzz.log" 2>&1); then
+        echo "fuzz smoke go: ok, ${go_secs}s, $(grep -o 'execs: [0-9]*' "$scratch/go-fuzz.log" | tail -n 1)"
+    else
+        echo "fuzz smoke go: FAILED; the end of its logs (a failing input is kept in bindings/go/testdata/fuzz/):"
+        tail -n 30 "$scratch/go-replay.log" "$scratch/go-fuzz.log" 2>/dev/null
         failed=1
     fi
 fi
