@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-suites=(rust nostd vectors c embedded fuzz bench)
+suites=(rust nostd vectors c embedded python go e2e nginx fuzz bench)
 passed=0
 failed=0
 failures=()

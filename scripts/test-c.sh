@@ -80,22 +80,20 @@ PC_STATIC=$(pkg-config --static --libs-only-other --libs-only-l corsguard | sed 
 STATIC_LIB="$PREFIX/lib/libcorsguard.a"
 export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
-# --- the documented example: tests/c/readme_example.c is docs/c-api.md's example verbatim, and README.md's
-# C block is an excerpt of it (its lines in order, indentation aside; a line `/* ... */` marks a cut), so
-# neither document can drift from the program built and run here -------------------------------------------
-step "documented example: docs/c-api.md has tests/c/readme_example.c verbatim, README.md an excerpt; build, run"
-python3 - "$ROOT/tests/c/readme_example.c" "$ROOT/docs/c-api.md" "$ROOT/README.md" <<'EOF'
+# --- the documented examples: tests/c/readme_example.c is docs/c-api.md's example verbatim, and each C block of
+# README.md is an excerpt of one of the programs built and run by the suites (its lines in order, indentation
+# aside; a line `/* ... */` marks a cut), so no document can drift from the code ------------------------------
+step "documented examples: docs/c-api.md has tests/c/readme_example.c verbatim, README.md's C blocks are excerpts; build, run"
+python3 - "$ROOT/tests/c/readme_example.c" "$ROOT/docs/c-api.md" "$ROOT/README.md" \
+    "$ROOT/bindings/civetweb/example_server.c" <<'EOF'
 import re, sys
 example = open(sys.argv[1]).read()
 def c_blocks(path):
     return re.findall(r"```c\n(.*?)```", open(path).read(), re.S)
 if example not in c_blocks(sys.argv[2]):
     sys.exit("docs/c-api.md does not contain tests/c/readme_example.c verbatim as a ```c block")
-lines = [line.strip() for line in example.splitlines()]
-readme_blocks = c_blocks(sys.argv[3])
-if not readme_blocks:
-    sys.exit("README.md has no ```c block")
-for block in readme_blocks:
+sources = {path: [line.strip() for line in open(path).read().splitlines()] for path in [sys.argv[1]] + sys.argv[4:]}
+def excerpt_of(block, lines):
     at = 0
     chunks = [[]]
     for line in block.splitlines():
@@ -107,9 +105,18 @@ for block in readme_blocks:
         end = len(lines) - len(chunk) + 1
         found = next((i for i in range(at, end) if lines[i:i + len(chunk)] == chunk), None)
         if found is None:
-            sys.exit("README.md's C excerpt is not taken from tests/c/readme_example.c in order; this part is not:\n  "
-                     + "\n  ".join(chunk))
+            return False
         at = found + len(chunk)
+    return True
+readme_blocks = c_blocks(sys.argv[3])
+if not readme_blocks:
+    sys.exit("README.md has no ```c block")
+if not excerpt_of(readme_blocks[0], sources[sys.argv[1]]):
+    sys.exit("README.md's first C block is not an excerpt of tests/c/readme_example.c")
+for block in readme_blocks:
+    if not any(excerpt_of(block, lines) for lines in sources.values()):
+        sys.exit("README.md has a C block that is not an excerpt, in order, of any of " + ", ".join(sources)
+                 + ":\n  " + "\n  ".join(block.splitlines()))
 EOF
 # shellcheck disable=SC2086 # pkg-config output is a list of flags
 cc -std=c99 "${WARN[@]}" tests/c/readme_example.c $PC_CFLAGS $PC_LIBS -o "$BUILD/readme_example"

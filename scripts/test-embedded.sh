@@ -296,7 +296,7 @@ free_port() {
 port=""
 for _ in 1 2 3; do
     candidate="$(free_port)"
-    "$BUILD/responder" "$candidate" 2>"$BUILD/responder.log" &
+    "$BUILD/responder" --port "$candidate" 2>"$BUILD/responder.log" &
     server=$!
     for _ in $(seq 50); do
         if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$candidate/"; then
@@ -318,15 +318,16 @@ sed 's/^/    /' "$BUILD/responder.log"
 
 CORS_HEADERS=(Access-Control-Allow-Origin Access-Control-Allow-Credentials Access-Control-Allow-Methods
     Access-Control-Allow-Headers Access-Control-Max-Age Access-Control-Allow-Private-Network
-    Access-Control-Expose-Headers Vary)
+    Access-Control-Expose-Headers Vary X-Corsguard-Denied)
 ACTUAL_VARY="Vary: Origin"
 PREFLIGHT_VARY="Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
 ALLOWED_ACTUAL=("Access-Control-Allow-Credentials: true" "Access-Control-Expose-Headers: x-request-id" "$ACTUAL_VARY")
 ALLOWED_PREFLIGHT=("Access-Control-Allow-Credentials: true"
     "Access-Control-Allow-Methods: GET, HEAD, POST, PUT, DELETE"
     "Access-Control-Allow-Headers: content-type, x-request-id" "Access-Control-Max-Age: 600")
-ITEMS='{"items":[]}'
-denied_body() { printf '{"items":[],"cors":"denied","reason":%s,"origin_error":%s}' "$1" "$2"; }
+# /api/echo answers {"method":"..."}; a denied request that is not a preflight says why in a header of its own.
+echo_body() { printf '{"method":"%s"}' "$1"; }
+denied() { printf 'X-Corsguard-Denied: %s %s' "$1" "$2"; }
 
 # expect NAME STATUS BODY "Header: value"... -- CURL-ARGS... PATH
 # One request; passes when the status and body are exactly these (body without its final newline, "" for
@@ -374,85 +375,85 @@ expect() {
 
 step "driving the responder on 127.0.0.1:$port with curl"
 APP="Origin: https://app.example.com"
-expect "not CORS (no Origin): only Vary" 200 "$ITEMS" "$ACTUAL_VARY" -- /api/items
-expect "allowed actual request, exact origin" 200 "$ITEMS" \
-    "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -H "$APP" /api/items
-expect "allowed actual request, subdomain pattern" 200 "$ITEMS" \
+expect "not CORS (no Origin): only Vary" 200 "$(echo_body GET)" "$ACTUAL_VARY" -- /api/echo
+expect "allowed actual request, exact origin" 200 "$(echo_body GET)" \
+    "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -H "$APP" /api/echo
+expect "allowed actual request, subdomain pattern" 200 "$(echo_body GET)" \
     "Access-Control-Allow-Origin: https://eu.api.example.com" "${ALLOWED_ACTUAL[@]}" -- \
-    -H "Origin: https://eu.api.example.com" /api/items
-expect "allowed actual request, loopback port pattern (POST)" 200 "$ITEMS" \
+    -H "Origin: https://eu.api.example.com" /api/echo
+expect "allowed actual request, loopback port pattern (POST)" 200 "$(echo_body POST)" \
     "Access-Control-Allow-Origin: http://localhost:5173" "${ALLOWED_ACTUAL[@]}" -- \
-    -X POST -H "Origin: http://localhost:5173" /api/items
-expect "header names are case-insensitive (oRiGiN)" 200 "$ITEMS" \
+    -X POST -H "Origin: http://localhost:5173" /api/echo
+expect "header names are case-insensitive (oRiGiN)" 200 "$(echo_body GET)" \
     "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- \
-    -H "oRiGiN: https://app.example.com" /api/items
+    -H "oRiGiN: https://app.example.com" /api/echo
 expect "allowed origin on a 404 keeps its CORS headers" 404 '{"error":"not found"}' \
     "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -H "$APP" /nowhere
-expect "denied origin on a 404: only Vary" 404 '{"error":"not found"}' "$ACTUAL_VARY" -- \
+expect "denied origin on a 404: only Vary" 404 '{"error":"not found"}' "$ACTUAL_VARY" "$(denied 5 0)" -- \
     -H "Origin: https://evil.example.net" /nowhere
-expect "denied actual request, unlisted origin" 200 "$(denied_body 5 0)" "$ACTUAL_VARY" -- \
-    -H "Origin: https://evil.example.net" /api/items
-expect "denied: the pattern does not cover the bare domain" 200 "$(denied_body 5 0)" "$ACTUAL_VARY" -- \
-    -H "Origin: https://example.com" /api/items
-expect "denied: suffix lookalike evilexample.com" 200 "$(denied_body 5 0)" "$ACTUAL_VARY" -- \
-    -H "Origin: https://evilexample.com" /api/items
-expect "denied: http is not https" 200 "$(denied_body 5 0)" "$ACTUAL_VARY" -- \
-    -H "Origin: http://app.example.com" /api/items
-expect "malformed: uppercase host https://EXAMPLE.com" 200 "$(denied_body 1 13)" "$ACTUAL_VARY" -- \
-    -H "Origin: https://EXAMPLE.com" /api/items
-expect "malformed: a path after the host" 200 "$(denied_body 1 9)" "$ACTUAL_VARY" -- \
-    -H "Origin: https://app.example.com/" /api/items
-expect "denied: Origin null" 200 "$(denied_body 4 0)" "$ACTUAL_VARY" -- -H "Origin: null" /api/items
-expect "denied: two Origin lines, both allowed" 200 "$(denied_body 3 0)" "$ACTUAL_VARY" -- \
-    -H "$APP" -H "Origin: https://eu.api.example.com" /api/items
-expect "denied: two Origin lines, one evil" 200 "$(denied_body 3 0)" "$ACTUAL_VARY" -- \
-    -H "$APP" -H "Origin: https://evil.example.net" /api/items
-expect "malformed: non-ASCII bytes (UTF-8) in Origin" 200 "$(denied_body 1 3)" "$ACTUAL_VARY" -- \
-    -H $'Origin: https://\xc3\xa9t\xc3\xa9.example.com' /api/items
-expect "malformed: bytes that are not UTF-8 in Origin" 200 "$(denied_body 1 3)" "$ACTUAL_VARY" -- \
-    -H $'Origin: https://app\xff\xfe.example.com' /api/items
-expect "OPTIONS without Access-Control-Request-Method is an actual request" 200 "$ITEMS" \
-    "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -X OPTIONS -H "$APP" /api/items
+expect "denied actual request, unlisted origin" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 5 0)" -- \
+    -H "Origin: https://evil.example.net" /api/echo
+expect "denied: the pattern does not cover the bare domain" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 5 0)" -- \
+    -H "Origin: https://example.com" /api/echo
+expect "denied: suffix lookalike evilexample.com" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 5 0)" -- \
+    -H "Origin: https://evilexample.com" /api/echo
+expect "denied: http is not https" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 5 0)" -- \
+    -H "Origin: http://app.example.com" /api/echo
+expect "malformed: uppercase host https://EXAMPLE.com" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 1 13)" -- \
+    -H "Origin: https://EXAMPLE.com" /api/echo
+expect "malformed: a path after the host" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 1 9)" -- \
+    -H "Origin: https://app.example.com/" /api/echo
+expect "denied: Origin null" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 4 0)" -- -H "Origin: null" /api/echo
+expect "denied: two Origin lines, both allowed" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 3 0)" -- \
+    -H "$APP" -H "Origin: https://eu.api.example.com" /api/echo
+expect "denied: two Origin lines, one evil" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 3 0)" -- \
+    -H "$APP" -H "Origin: https://evil.example.net" /api/echo
+expect "malformed: non-ASCII bytes (UTF-8) in Origin" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 1 3)" -- \
+    -H $'Origin: https://\xc3\xa9t\xc3\xa9.example.com' /api/echo
+expect "malformed: bytes that are not UTF-8 in Origin" 200 "$(echo_body GET)" "$ACTUAL_VARY" "$(denied 1 3)" -- \
+    -H $'Origin: https://app\xff\xfe.example.com' /api/echo
+expect "OPTIONS without Access-Control-Request-Method is an actual request" 200 "$(echo_body OPTIONS)" \
+    "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -X OPTIONS -H "$APP" /api/echo
 expect "HEAD request: the CORS headers of a GET (curl -I stores the head as the body)" 200 - \
-    "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -I -H "$APP" /api/items
+    "Access-Control-Allow-Origin: https://app.example.com" "${ALLOWED_ACTUAL[@]}" -- -I -H "$APP" /api/echo
 
 expect "allowed preflight (PUT, content-type)" 204 "" "Access-Control-Allow-Origin: https://app.example.com" \
     "${ALLOWED_PREFLIGHT[@]}" "$PREFLIGHT_VARY" -- -X OPTIONS -H "$APP" \
-    -H "Access-Control-Request-Method: PUT" -H "Access-Control-Request-Headers: content-type" /api/items
+    -H "Access-Control-Request-Method: PUT" -H "Access-Control-Request-Headers: content-type" /api/echo
 expect "allowed preflight, request headers on two lines and in any case" 204 "" \
     "Access-Control-Allow-Origin: https://eu.api.example.com" "${ALLOWED_PREFLIGHT[@]}" "$PREFLIGHT_VARY" -- \
     -X OPTIONS -H "Origin: https://eu.api.example.com" -H "Access-Control-Request-Method: DELETE" \
-    -H "Access-Control-Request-Headers: X-Request-ID" -H "access-control-request-headers: Content-Type" /api/items
+    -H "Access-Control-Request-Headers: X-Request-ID" -H "access-control-request-headers: Content-Type" /api/echo
 expect "private network preflight" 204 "" "Access-Control-Allow-Origin: https://app.example.com" \
     "${ALLOWED_PREFLIGHT[@]}" "Access-Control-Allow-Private-Network: true" "$PREFLIGHT_VARY" -- -X OPTIONS \
-    -H "$APP" -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Private-Network: true" /api/items
+    -H "$APP" -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Private-Network: true" /api/echo
 expect "private network preflight with a value other than true: denied" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS \
-    -H "$APP" -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Private-Network: yes" /api/items
+    -H "$APP" -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Private-Network: yes" /api/echo
 expect "denied preflight, unlisted origin" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS \
-    -H "Origin: https://evil.example.net" -H "Access-Control-Request-Method: PUT" /api/items
+    -H "Origin: https://evil.example.net" -H "Access-Control-Request-Method: PUT" /api/echo
 expect "denied preflight, unlisted method PATCH" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS -H "$APP" \
-    -H "Access-Control-Request-Method: PATCH" /api/items
+    -H "Access-Control-Request-Method: PATCH" /api/echo
 expect "denied preflight, forbidden method TRACE" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS -H "$APP" \
-    -H "Access-Control-Request-Method: TRACE" /api/items
+    -H "Access-Control-Request-Method: TRACE" /api/echo
 expect "denied preflight, unlisted request header" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS -H "$APP" \
-    -H "Access-Control-Request-Method: PUT" -H "Access-Control-Request-Headers: content-type,x-evil" /api/items
+    -H "Access-Control-Request-Method: PUT" -H "Access-Control-Request-Headers: content-type,x-evil" /api/echo
 expect "denied preflight, Authorization not listed" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS -H "$APP" \
-    -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Headers: authorization" /api/items
+    -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Headers: authorization" /api/echo
 long_acrh="$(printf 'x-header-%04d,' $(seq 1 250))" # 3500 bytes: above the 2048-byte cap, within the buffer
 expect "denied preflight, oversized Access-Control-Request-Headers (${#long_acrh} bytes)" 403 "" "$PREFLIGHT_VARY" \
     -- -X OPTIONS -H "$APP" -H "Access-Control-Request-Method: GET" \
-    -H "Access-Control-Request-Headers: ${long_acrh%,}" /api/items
+    -H "Access-Control-Request-Headers: ${long_acrh%,}" /api/echo
 expect "denied preflight, malformed origin" 403 "" "$PREFLIGHT_VARY" -- -X OPTIONS \
-    -H "Origin: https://EXAMPLE.com" -H "Access-Control-Request-Method: GET" /api/items
+    -H "Origin: https://EXAMPLE.com" -H "Access-Control-Request-Method: GET" /api/echo
 
 huge="$(head -c 9000 /dev/zero | tr '\0' a)"
 expect "a request head over the 8 KiB buffer: 431, no CORS headers" 431 \
-    '{"error":"request header fields too large"}' -- -H "$APP" -H "X-Padding: $huge" /api/items
+    '{"error":"request header fields too large"}' -- -H "$APP" -H "X-Padding: $huge" /api/echo
 many_origins=()
 for i in $(seq 33); do many_origins+=(-H "Origin: https://o$i.example.com"); done
 expect "33 Origin lines (more than the responder keeps): 400, no CORS headers" 400 \
-    '{"error":"too many header lines"}' -- "${many_origins[@]}" /api/items
-expect "a request line with an extra word: 400" 400 '{"error":"bad request"}' -- -X 'GET /elsewhere' /api/items
+    '{"error":"too many header lines"}' -- "${many_origins[@]}" /api/echo
+expect "a request line with an extra word: 400" 400 '{"error":"bad request"}' -- -X 'GET /elsewhere' /api/echo
 
 if kill -0 "$server" 2>/dev/null && ! grep -q 'allocation' "$BUILD/responder.log"; then
     pass "the responder is alive after every request and never allocated"

@@ -370,48 +370,50 @@ fn as_str(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or("")
 }
 
-/// A list of names that may also be `*` (and, for request headers, `*` with `authorization`).
-#[derive(Clone, Debug)]
-struct NameList<'t, const N: usize> {
-    /// The names in file order. One more than the core takes is kept, so the core itself refuses a list that
-    /// is too long, at the point of its checks where it refuses a `PolicyConfig`'s.
-    names: Vec<&'t str, N>,
+/// What a list key of names has seen: how many names, whether the first is `authorization`, and `*`. The
+/// names themselves stay in the text until the policy is built, so a parsed file is small to move around.
+#[derive(Clone, Copy, Debug)]
+struct NameList {
     count: usize,
+    first_is_authorization: bool,
     /// `*` was given; `Some(true)` with `authorization` too.
     any: Option<bool>,
 }
 
-impl<'t, const N: usize> NameList<'t, N> {
+impl NameList {
     const fn new() -> Self {
-        NameList { names: Vec::new(), count: 0, any: None }
+        NameList { count: 0, first_is_authorization: false, any: None }
     }
 
-    fn add(&mut self, name: &'t [u8], authorization_allowed: bool) -> Result<(), SyntaxError> {
-        let is_authorization = |n: &[u8]| authorization_allowed && eq_ignore_case(n, b"authorization");
+    fn add(&mut self, name: &[u8], authorization_allowed: bool) -> Result<(), SyntaxError> {
+        let is_authorization = authorization_allowed && eq_ignore_case(name, b"authorization");
         match (self.any, name == b"*") {
             (None, false) => {
+                self.first_is_authorization |= self.count == 0 && is_authorization;
                 self.count = self.count.saturating_add(1);
-                let _ = self.names.push(as_str(name));
             }
             (None, true) if self.count == 0 => self.any = Some(false),
-            (None, true) if self.count == 1 && self.names.first().is_some_and(|n| is_authorization(n.as_bytes())) => {
-                self.names.clear();
+            (None, true) if self.count == 1 && self.first_is_authorization => {
                 self.count = 0;
                 self.any = Some(true);
             }
-            (Some(false), false) if is_authorization(name) => self.any = Some(true),
+            (Some(false), false) if is_authorization => self.any = Some(true),
             _ => return Err(SyntaxError::WildcardMixed),
         }
         Ok(())
     }
 }
 
+/// The names of a list key, for the core: one more than it takes is kept, so that the core itself refuses a
+/// list that is too long, at the point of its checks where it refuses a `PolicyConfig`'s.
+type Names<'t, const N: usize> = Vec<&'t str, N>;
+
 /// A parsed policy file: every setting read and its syntax checked, the policy not yet validated. Build it
 /// with [`build_into`](Self::build_into) (caller storage), [`Policy::from_file`] (a `FixedPolicy`) or, with the
 /// `alloc` feature, `OwnedPolicy::from_file`.
 ///
-/// The method and header names borrow from the text; the origins stay in it, counted but not copied, and
-/// are read from it again when the policy is built.
+/// Nothing is copied out of the text: the names and origins are counted and checked, and read from the text
+/// again when the policy is built. So a parsed file is a few hundred bytes, whatever the text.
 ///
 /// ```
 /// use corsguard::{FixedPolicy, PolicyFile, PolicyFileErrorKind, Request, SyntaxError};
@@ -464,9 +466,9 @@ pub struct PolicyFile<'t> {
     text: &'t [u8],
     /// Every single-valued setting; its lists are replaced by the file's when the policy is built.
     base: PolicyConfig<'static>,
-    methods: NameList<'t, { MAX_METHODS + 1 }>,
-    request_headers: NameList<'t, { MAX_HEADER_NAMES + 1 }>,
-    exposed_headers: NameList<'t, { MAX_HEADER_NAMES + 1 }>,
+    methods: NameList,
+    request_headers: NameList,
+    exposed_headers: NameList,
     origin_count: usize,
     origin_text_len: usize,
     /// Where each key first appears, as (line, column); (0, 0) when it does not.
@@ -567,25 +569,14 @@ impl<'t> PolicyFile<'t> {
         storage_len_for(self.origin_count, self.origin_text_len)
     }
 
-    /// The configuration the file describes, its origins aside (they are read from the text).
-    fn config(&self) -> PolicyConfig<'_> {
-        PolicyConfig {
-            origins: &[],
-            methods: match self.methods.any {
-                Some(_) => Methods::Any,
-                None if self.key_at(Key::Methods).0 == 0 => self.base.methods,
-                None => Methods::List(&self.methods.names),
-            },
-            request_headers: match self.request_headers.any {
-                Some(false) => RequestHeaders::Any,
-                Some(true) => RequestHeaders::AnyWithAuthorization,
-                None => RequestHeaders::List(&self.request_headers.names),
-            },
-            exposed_headers: match self.exposed_headers.any {
-                Some(_) => ExposedHeaders::Any,
-                None => ExposedHeaders::List(&self.exposed_headers.names),
-            },
-            ..self.base
+    /// The names a list key gives, in file order (none when it is `*`), up to the vector's capacity.
+    fn names<const N: usize>(&self, key: Key, list: &NameList, names: &mut Names<'t, N>) {
+        if list.any.is_some() {
+            return;
+        }
+        let listed = assignments(self.text).filter(|a| a.key == key).flat_map(|a| a.elements().map(|(e, _)| e));
+        for name in listed.take(N) {
+            let _ = names.push(as_str(name));
         }
     }
 
@@ -593,7 +584,32 @@ impl<'t> PolicyFile<'t> {
     /// settings in place into `settings`, the origin table into `storage` (at least
     /// [`storage_len`](Self::storage_len) bytes). On an error `settings` allows nothing.
     pub fn build_into(&self, settings: &mut Settings, storage: &mut [u8]) -> Result<(), PolicyFileError> {
-        settings.build_with_origins(&self.config(), self, storage).map_err(|error| self.locate(error))
+        // The names are gathered here, on this frame only, rather than kept in the parsed file.
+        let mut methods: Names<'t, { MAX_METHODS + 1 }> = Vec::new();
+        let mut request_headers: Names<'t, { MAX_HEADER_NAMES + 1 }> = Vec::new();
+        let mut exposed_headers: Names<'t, { MAX_HEADER_NAMES + 1 }> = Vec::new();
+        self.names(Key::Methods, &self.methods, &mut methods);
+        self.names(Key::RequestHeaders, &self.request_headers, &mut request_headers);
+        self.names(Key::ExposedHeaders, &self.exposed_headers, &mut exposed_headers);
+        let config = PolicyConfig {
+            origins: &[],
+            methods: match self.methods.any {
+                Some(_) => Methods::Any,
+                None if self.key_at(Key::Methods).0 == 0 => self.base.methods,
+                None => Methods::List(&methods),
+            },
+            request_headers: match self.request_headers.any {
+                Some(false) => RequestHeaders::Any,
+                Some(true) => RequestHeaders::AnyWithAuthorization,
+                None => RequestHeaders::List(&request_headers),
+            },
+            exposed_headers: match self.exposed_headers.any {
+                Some(_) => ExposedHeaders::Any,
+                None => ExposedHeaders::List(&exposed_headers),
+            },
+            ..self.base
+        };
+        settings.build_with_origins(&config, self, storage).map_err(|error| self.locate(error))
     }
 
     /// The policy error with the line and column of what it is about.

@@ -101,3 +101,8 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/no_std.md")]
 struct NoStdDoctests;
+
+/// The Rust examples of docs/policy-file.md, compiled and run as doc tests like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/policy-file.md")]
+struct PolicyFileDoctests;

@@ -116,6 +116,20 @@ fn syntax_error_codes_messages_and_display() {
     let source = std::error::Error::source(&e).expect("a source");
     assert_eq!(source.to_string(), UnknownKey.to_string());
 
+    // The sample messages of docs/policy-file.md.
+    let e = parse_error("origins = https://a.example\nmax-age = 1h\n");
+    assert_eq!(
+        e.to_string(),
+        "line 2, column 11: corsguard policy file syntax error 9: not a number: write decimal digits only, at most \
+         4294967295 (max-age also takes none)"
+    );
+    let e = parse_error("origins = https://a.example, http://b.example\ncredentials = true\n");
+    assert_eq!(
+        e.to_string(),
+        "line 1, column 30: corsguard policy error 8 in `origins`[1]: a non-https origin with credentials lets any \
+         network attacker read credentialed responses: use https, or set allow_insecure_origins_with_credentials"
+    );
+
     let e = parse_error("credentials = true\n");
     assert_eq!((e.line, e.column), (0, 0));
     let p = *e.policy_error().unwrap();

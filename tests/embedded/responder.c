@@ -1,12 +1,25 @@
 /* An HTTP/1.1 responder written the way firmware writes one: single-threaded, every buffer static and bounded,
- * its own request parser, and corsguard's policy built once at start from a `static const corsguard_config`
- * into a static buffer. scripts/test-embedded.sh drives it with curl over loopback.
+ * its own request parser, and corsguard's policy built once at start into a static buffer, from a
+ * `static const corsguard_config` or from a policy file read into a static buffer. scripts/test-embedded.sh
+ * drives it with curl over loopback; the end-to-end suite (tests/e2e) with the shared vectors and Chromium.
  *
  * It is linked with --wrap=malloc,calloc,realloc,free onto wrappers that abort: an allocation by corsguard
  * (or by this file) ends the process, and the test with it.
  *
- * usage: responder PORT     (listens on 127.0.0.1:PORT until killed) */
+ * usage: responder --port N [--policy FILE]   (listens on 127.0.0.1:N until killed; without --policy, under
+ *                                              cors_config below)
+ *
+ * Routes (those of every e2e server): GET/HEAD /api/items, any method on /api/echo, /api/error (500),
+ * /api/redirect?to=URL (302), anything else 404. A denied request that is not a preflight also gets
+ * `X-Corsguard-Denied: REASON ORIGIN_ERROR` (the two codes), for the tests.
+ *
+ * What it does not do, by design (the e2e suite holds it to exactly this, fail closed):
+ * - a request head over REQUEST_MAX (8 KiB) is answered 431 with no CORS headers;
+ * - more than LINES_MAX (32) lines of one header corsguard reads is answered 400 with no CORS headers;
+ * - every response ends the connection (Connection: close): a single-threaded responder must not be held by
+ *   an idle keep-alive client. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -100,6 +113,10 @@ static const corsguard_config cors_config = {
 /* corsguard_policy_size says what cors_config needs; start-up checks that it fits. */
 static uint64_t policy_mem[8192 / sizeof(uint64_t)];
 static const corsguard_policy *policy;
+
+/* A policy file is read whole into this buffer; the policy built from it no longer needs the text. */
+#define POLICY_FILE_MAX 16384
+static uint8_t policy_text[POLICY_FILE_MAX];
 
 /* --- requests and responses: fixed buffers ----------------------------------------------------------------- */
 
@@ -318,23 +335,90 @@ static unsigned parse(size_t len, corsguard_slice *method, corsguard_slice *targ
     return 400;
 }
 
-/* The body of a /api/ response. A denied one says why (reason and origin error codes), for the test. */
-static const char *api_body(const corsguard_decision *decision) {
+/* --- the application ------------------------------------------------------------------------------------ */
+
+static bool equals(corsguard_slice s, const char *text) {
+    return s.len == strlen(text) && memcmp(s.ptr, text, s.len) == 0;
+}
+
+static int hex_digit(uint8_t c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* The application's answer to a request that is not a preflight: status, its own header lines (each ending in
+ * CRLF) and body, all static or in static buffers. */
+typedef struct {
+    unsigned status;
+    const char *headers;
+    const char *body;
+} app_response;
+
+static app_response route(corsguard_slice method, corsguard_slice target) {
+    static char headers[1200];
     static char body[96];
-    char digits[24];
-    size_t len = 0, n;
-    if (corsguard_decision_verdict(decision) == CORSGUARD_VERDICT_ALLOWED) {
-        return "{\"items\":[]}\n";
+    app_response r = {404, "", "{\"error\":\"not found\"}"};
+    corsguard_slice path = target;
+    size_t q, i, len;
+
+    for (q = 0; q < target.len && target.ptr[q] != '?'; q++) {
     }
-    len = copy_text(body, len, "{\"items\":[],\"cors\":\"denied\",\"reason\":");
-    n = decimal(digits, corsguard_decision_reason(decision));
-    memcpy(body + len, digits, n);
-    len = copy_text(body, len + n, ",\"origin_error\":");
-    n = decimal(digits, corsguard_decision_origin_error(decision));
-    memcpy(body + len, digits, n);
-    len = copy_text(body, len + n, "}\n");
-    body[len] = 0;
-    return body;
+    path.len = q;
+    if (equals(path, "/api/items") && (equals(method, "GET") || equals(method, "HEAD"))) {
+        r.status = 200;
+        r.headers = "X-Request-Id: 42\r\nX-Total-Count: 3\r\nVary: Accept-Encoding\r\n";
+        r.body = "{\"items\":[1,2,3]}";
+    } else if (equals(path, "/api/echo")) {
+        /* The method is a token (parse() checked): no byte of it needs escaping in JSON. */
+        len = copy_text(body, 0, "{\"method\":\"");
+        if (method.len > sizeof body - len - 3) {
+            method.len = sizeof body - len - 3;
+        }
+        memcpy(body + len, method.ptr, method.len);
+        len = copy_text(body, len + method.len, "\"}");
+        body[len] = 0;
+        r.status = 200;
+        r.headers = "X-Request-Id: 42\r\n";
+        r.body = body;
+    } else if (equals(path, "/api/error")) {
+        r.status = 500;
+        r.body = "{\"error\":\"boom\"}";
+    } else if (equals(path, "/api/redirect") && q + 4 <= target.len && memcmp(target.ptr + q, "?to=", 4) == 0) {
+        len = copy_text(headers, 0, "Location: ");
+        for (i = q + 4; i < target.len && target.ptr[i] != '&' && len < sizeof headers - 3; i++) {
+            uint8_t c = target.ptr[i];
+            if (c == '%' && i + 2 < target.len && hex_digit(target.ptr[i + 1]) >= 0 && hex_digit(target.ptr[i + 2]) >= 0) {
+                c = (uint8_t)(hex_digit(target.ptr[i + 1]) * 16 + hex_digit(target.ptr[i + 2]));
+                i += 2;
+            }
+            if (c < 0x20 || c == 0x7f) {
+                r.status = 400; /* a decoded CR or LF would split the header */
+                r.body = "{\"error\":\"bad redirect target\"}";
+                return r;
+            }
+            headers[len++] = (char)c;
+        }
+        len = copy_text(headers, len, "\r\n");
+        headers[len] = 0;
+        r.status = 302;
+        r.headers = headers;
+        r.body = "{}";
+    }
+    return r;
+}
+
+/* For the tests: why a request was denied, as `X-Corsguard-Denied: REASON ORIGIN_ERROR` (the two codes). */
+static void append_denial(const corsguard_decision *decision) {
+    if (corsguard_decision_verdict(decision) == CORSGUARD_VERDICT_ALLOWED) {
+        return;
+    }
+    append_text("X-Corsguard-Denied: ");
+    append_number(corsguard_decision_reason(decision));
+    append_text(" ");
+    append_number(corsguard_decision_origin_error(decision));
+    append_text("\r\n");
 }
 
 /* --- one connection ---------------------------------------------------------------------------------------- */
@@ -347,6 +431,7 @@ static void answer(size_t len) {
     size_t written = 0;
     unsigned status = parse(len, &method, &target);
     const char *body;
+    app_response app = {0, "", ""};
 
     if (status != 0) {
         refuse(status, "{\"error\":\"bad request\"}\n");
@@ -381,14 +466,19 @@ static void answer(size_t len) {
     if (corsguard_decision_answer_now(&decision)) {
         status = corsguard_decision_status(&decision);
         body = "";
-    } else if (target.len >= 5 && memcmp(target.ptr, "/api/", 5) == 0) {
-        status = 200;
-        body = api_body(&decision);
     } else {
-        status = 404;
-        body = "{\"error\":\"not found\"}\n";
+        app = route(method, target);
+        status = app.status;
+        body = app.body;
     }
     status_line(status);
+    /* The application's headers first: its Vary line stays, and corsguard's Vary line follows it (two lines of
+     * one field are one comma-joined list, RFC 9110 5.3), so the decision's Vary is appended, never put in
+     * its place. */
+    append_text(app.headers);
+    if (!corsguard_decision_answer_now(&decision)) {
+        append_denial(&decision);
+    }
     /* The CORS headers go straight into the response buffer; what is left of it is their limit. */
     result = corsguard_decision_write_headers(&decision, response_buf + response_len, RESPONSE_MAX - response_len,
                                               &written);
@@ -444,33 +534,103 @@ static void drain(int fd) {
     }
 }
 
-int main(int argc, char **argv) {
-    struct sockaddr_in addr;
-    struct timeval timeout = {2, 0};
-    corsguard_policy_error error;
-    corsguard_result result;
-    size_t size = 0;
-    long port;
-    char *end;
-    int listener, one = 1;
-
-    if (argc != 2 || (port = strtol(argv[1], &end, 10)) < 1 || port > 65535 || *end != 0) {
-        log_line("usage: responder PORT", "");
-        return 2;
+/* Reads the file at path into policy_text with open and read (stdio could allocate). Returns its length, or
+ * (size_t)-1 when it cannot be read or does not fit. */
+static size_t read_policy_file(const char *path) {
+    size_t len = 0;
+    ssize_t n = 1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return (size_t)-1;
     }
-    result = corsguard_policy_size(&cors_config, &size);
+    while (n > 0 && len < POLICY_FILE_MAX) {
+        n = read(fd, policy_text + len, POLICY_FILE_MAX - len);
+        if (n > 0) {
+            len += (size_t)n;
+        }
+    }
+    close(fd);
+    return n < 0 || len == POLICY_FILE_MAX ? (size_t)-1 : len;
+}
+
+/* Builds the policy from a policy file into policy_mem. Returns 0, or 1 after saying why not. */
+static int policy_from_file(const char *path, size_t *size) {
+    corsguard_policy_file_error error;
+    corsguard_result result;
+    size_t len = read_policy_file(path);
+    if (len == (size_t)-1) {
+        log_line("responder: cannot read the policy file (or it is over 16 KiB): ", path);
+        return 1;
+    }
+    result = corsguard_policy_file_size(policy_text, len, size, &error);
+    if (result == CORSGUARD_RESULT_OK && *size > sizeof policy_mem) {
+        log_number("responder: policy_mem is too small; the policy needs bytes: ", *size);
+        return 1;
+    }
+    if (result == CORSGUARD_RESULT_OK) {
+        result = corsguard_policy_file_init(policy_text, len, policy_mem, sizeof policy_mem, &policy, &error);
+    }
+    if (result == CORSGUARD_RESULT_POLICY_FILE_SYNTAX || result == CORSGUARD_RESULT_POLICY_INVALID) {
+        log_line("responder: ", path);
+        log_number("  line: ", error.line);
+        log_number("  column: ", error.column);
+        log_line("  ", error.message);
+        return 1;
+    }
+    if (result != CORSGUARD_RESULT_OK) {
+        log_line("responder: corsguard_policy_file_init: ", corsguard_result_str(result));
+        return 1;
+    }
+    return 0;
+}
+
+/* Builds the policy from cors_config into policy_mem. Returns 0, or 1 after saying why not. */
+static int policy_from_config(size_t *size) {
+    corsguard_policy_error error;
+    corsguard_result result = corsguard_policy_size(&cors_config, size);
     if (result != CORSGUARD_RESULT_OK) {
         log_line("responder: corsguard_policy_size: ", corsguard_result_str(result));
         return 1;
     }
-    if (size > sizeof policy_mem) {
-        log_number("responder: policy_mem is too small; the policy needs bytes: ", size);
+    if (*size > sizeof policy_mem) {
+        log_number("responder: policy_mem is too small; the policy needs bytes: ", *size);
         return 1;
     }
     result = corsguard_policy_init(&cors_config, policy_mem, sizeof policy_mem, &policy, &error);
     if (result != CORSGUARD_RESULT_OK) {
         log_line("responder: corsguard_policy_init: ", result == CORSGUARD_RESULT_POLICY_INVALID ? error.message
                                                                                             : corsguard_result_str(result));
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    struct sockaddr_in addr;
+    struct timeval timeout = {2, 0};
+    const char *policy_path = NULL, *port_text = NULL;
+    size_t size = 0;
+    long port = 0;
+    char *end = NULL;
+    int listener, one = 1, i;
+
+    for (i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--port") == 0) {
+            port_text = argv[i + 1];
+        } else if (strcmp(argv[i], "--policy") == 0) {
+            policy_path = argv[i + 1];
+        } else {
+            break;
+        }
+    }
+    if (port_text != NULL) {
+        port = strtol(port_text, &end, 10);
+    }
+    if (i != argc || port_text == NULL || port < 1 || port > 65535 || *end != 0) {
+        log_line("usage: responder --port N [--policy FILE]", "");
+        return 2;
+    }
+    if (policy_path != NULL ? policy_from_file(policy_path, &size) : policy_from_config(&size)) {
         return 1;
     }
 
@@ -486,12 +646,12 @@ int main(int argc, char **argv) {
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(listener, 16) != 0) {
-        log_line("responder: cannot listen on 127.0.0.1:", argv[1]);
+        log_line("responder: cannot listen on 127.0.0.1:", port_text);
         return 1;
     }
     log_number("responder: policy bytes (corsguard_policy_size): ", size);
     log_number("responder: decision bytes (sizeof(corsguard_decision)): ", sizeof(corsguard_decision));
-    log_line("responder: listening on 127.0.0.1:", argv[1]);
+    log_line("responder: listening on 127.0.0.1:", port_text);
 
     for (;;) {
         size_t len;

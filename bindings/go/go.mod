@@ -1,0 +1,3 @@
+module example.invalid/corsguard/bindings/go
+
+go 1.22
