@@ -17,7 +17,7 @@ c_bin="${CALLGRIND_C_BIN:-$target/release/examples/callgrind_c_abi}"
 cases=$("$bin" --list)
 collected() {
   local driver="$bin"
-  [ "$2" = c-abi ] && driver="$c_bin"
+  case "$2" in c-abi | c-abi-headers) driver="$c_bin" ;; esac
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$driver" "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 printf 'group\tcase\timplementation\tinstructions\n'

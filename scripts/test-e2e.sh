@@ -7,13 +7,18 @@
 # Installs what it lacks (chromium, python3-pytest, nginx and nginx-dev, and through scripts/build-servers.sh the
 # C servers' Debian packages), builds the servers (the Rust example with cargo, civetweb and libmicrohttpd with
 # scripts/build-servers.sh, the embedded responder against the no_std library, the nginx module with
-# make -C bindings/nginx), runs the suite, and prints one line per server, `e2e <server>: N passed, M failed`,
-# and the time taken. Exits non-zero on any difference.
+# make -C bindings/nginx, the Python package into the venv of scripts/test-python.sh when it is missing or older
+# than its sources), runs the suite, and prints one line per server, `e2e <server>: N passed, M failed`, and the
+# time taken. Exits non-zero on any difference.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The Python package builds in test-python.sh's own target directory unless one is given, so that a venv built
+# here or there is the same build.
+python_target="${CARGO_TARGET_DIR:-}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CORSGUARD_PYTHON_VENV="${CORSGUARD_PYTHON_VENV:-$ROOT/target/python/venv}" # read by tests/e2e/servers.py
 export BUILD_DIR="${BUILD_DIR:-$ROOT/build/servers}" # where scripts/build-servers.sh puts the C servers
 export CORSGUARD_E2E_BIN="$BUILD_DIR"
 export PYTHONDONTWRITEBYTECODE=1
@@ -49,6 +54,11 @@ make -s -C ffi embedded >/dev/null
     -o "$BUILD_DIR/responder"
 # nginx with ngx_http_corsguard_module (bindings/nginx/serve.sh runs it; docs/nginx.md).
 make -s -C bindings/nginx >/dev/null
+# python-asgi and python-wsgi: bindings/python/examples/server.py in the venv. Under `make test` the python suite
+# has just built it, and this finds it up to date.
+CARGO_TARGET_DIR="$python_target" bash scripts/test-python.sh --install-only
+# The Go example server, against the C library test-go.sh installs into bindings/go/build/prefix (docs/go.md).
+bash scripts/test-go.sh --build-only >/dev/null
 echo "test-e2e: built in $((SECONDS - start)) s; $("${CHROMIUM:-/usr/lib/chromium/chromium}" --version 2>/dev/null || chromium --version)"
 
 # --- the suite ---------------------------------------------------------------------------------------------

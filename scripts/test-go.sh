@@ -11,7 +11,16 @@
 #
 # Installs what it lacks with apt-get (pkg-config, curl). Needs Go 1.22 or later. Exits non-zero on any
 # failure; the last line is "test-go: N passed, M failed" (steps, and Go tests of the main run).
+#
+#   scripts/test-go.sh --build-only   step 1 and the example server only, into bindings/go/build/corsguard-example
+#                                     (run path to the prefix's library built in); scripts/test-e2e.sh runs this
 set -euo pipefail
+build_only=0
+case "${1:-}" in
+--build-only) build_only=1 ;;
+"") ;;
+*) echo "usage: scripts/test-go.sh [--build-only]" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -46,7 +55,7 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 command -v pkg-config >/dev/null || apt_install pkg-config
-command -v curl >/dev/null || apt_install curl
+[ "$build_only" = 1 ] || command -v curl >/dev/null || apt_install curl
 if ! command -v go >/dev/null; then
     echo "test-go: Go 1.22 or later is needed (https://go.dev/dl/)" >&2
     exit 1
@@ -63,6 +72,16 @@ export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
 export LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 pkg-config --exists corsguard
 cd "$GO_DIR"
+# The example server, linked with a run path to the prefix so that it runs without LD_LIBRARY_PATH.
+build_example() {
+    CGO_LDFLAGS="-Wl,-rpath,$PREFIX/lib${CGO_LDFLAGS:+ $CGO_LDFLAGS}" go build -o "$GO_DIR/build/corsguard-example" \
+        ./cmd/corsguard-example
+}
+if [ "$build_only" = 1 ]; then
+    build_example
+    echo "test-go: built $GO_DIR/build/corsguard-example"
+    exit 0
+fi
 
 step "gofmt and go vet"
 unformatted=$(gofmt -l .)
@@ -102,7 +121,7 @@ run "go test -fuzz FuzzDecide" go test -run '^$' -fuzz '^FuzzDecide$' -fuzztime 
 step "the example server on 127.0.0.1, driven by curl"
 example() {
     local bin="$GO_DIR/build/corsguard-example" policy="$GO_DIR/build/example.policy" port pid out ok=0
-    go build -o "$bin" ./cmd/corsguard-example
+    build_example
     printf 'origins = https://app.example.com\ncredentials = true\nmethods = GET, POST, PURGE\n' >"$policy"
     port=$((20000 + RANDOM % 20000))
     "$bin" --policy "$policy" --port "$port" 2>"$GO_DIR/build/example.log" &

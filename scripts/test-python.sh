@@ -5,8 +5,20 @@
 # benchmarks, and rustfmt and clippy over the extension crate. Installs what it lacks from PyPI, once: the
 # venv is kept in target/python/ (git-ignored) and only refreshed when bindings/python/requirements-test.txt
 # changes. Needs python3 (>= 3.9) and cargo.
+#
+#   scripts/test-python.sh                  build and install the package (always), then test it
+#   scripts/test-python.sh --install-only   only make sure the venv holds the package built from the current
+#                                           sources: build and install it when it is missing or stale, else
+#                                           nothing (scripts/test-e2e.sh calls this; the venv is in
+#                                           CORSGUARD_PYTHON_VENV, default target/python/venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+install_only=0
+case "${1:-}" in
+  "") ;;
+  --install-only) install_only=1 ;;
+  *) echo "usage: scripts/test-python.sh [--install-only]" >&2; exit 2 ;;
+esac
 start=$SECONDS
 root=$PWD
 venv="${CORSGUARD_PYTHON_VENV:-$root/target/python/venv}"
@@ -31,10 +43,29 @@ if [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$venv/.requirements.sha256"
 fi
 
+# What the installed package is built from: the extension crate, the pure-Python package and the core. The
+# hash is written into the venv after each install, so --install-only can tell a stale install from a fresh one.
+sources_hash() {
+  find bindings/python/Cargo.toml bindings/python/Cargo.lock bindings/python/pyproject.toml bindings/python/README.md \
+       bindings/python/src bindings/python/python core/Cargo.toml core/src \
+       -name __pycache__ -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+built=$(sources_hash)
+if [ "$install_only" -eq 1 ] && [ "$(cat "$venv/.package.sha256" 2>/dev/null)" = "$built" ] \
+    && python -c 'import corsguard' 2>/dev/null; then
+  echo "--- the package in $venv is up to date"
+  exit 0
+fi
 echo "--- building and installing the package (maturin, release, abi3)"
+rm -f "$venv/.package.sha256"
 python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps --force-reinstall ./bindings/python
 site=$(python -c 'import corsguard, os; print(os.path.dirname(corsguard.__file__))')
 ls "$site"/_corsguard.abi3.so >/dev/null || { echo "the extension is not an abi3 build"; exit 1; }
+echo "$built" > "$venv/.package.sha256"
+if [ "$install_only" -eq 1 ]; then
+  echo "python: package installed in $((SECONDS - start)) s"
+  exit 0
+fi
 
 status=0
 echo "--- cargo fmt --check and clippy -D warnings (the extension crate, its own workspace)"

@@ -3,7 +3,9 @@
 //! so that `benches/callgrind.sh` can put the C ABI beside `Policy::decide` case by case. A binary of its own,
 //! so that neither path changes how the other is compiled.
 //!
-//! `callgrind_c_abi --list`, or `callgrind_c_abi <group>/<case> c-abi <calls> <prepared>`.
+//! `callgrind_c_abi --list`, or `callgrind_c_abi <group>/<case> <c-abi|c-abi-headers> <calls> <prepared>`:
+//! `c-abi` is `corsguard_decide` alone, `c-abi-headers` that and `corsguard_decision_headers`, a server's whole
+//! per-request use of the library.
 
 #[path = "../benches/common/c_abi.rs"]
 mod c_abi;
@@ -21,10 +23,14 @@ fn main() {
         return;
     }
     let [_, id, implementation, calls, prepared] = &args[..] else {
-        eprintln!("usage: callgrind_c_abi <group>/<case> c-abi <calls> <prepared>");
+        eprintln!("usage: callgrind_c_abi <group>/<case> <c-abi|c-abi-headers> <calls> <prepared>");
         std::process::exit(2);
     };
-    assert_eq!(implementation, "c-abi", "this driver runs the C ABI only");
+    let with_headers = match implementation.as_str() {
+        "c-abi" => false,
+        "c-abi-headers" => true,
+        other => panic!("this driver runs the C ABI only, not {other}"),
+    };
     let calls: usize = calls.parse().expect("calls");
     let prepared: usize = prepared.parse().expect("prepared");
     assert!(calls <= prepared, "calls must not exceed prepared");
@@ -37,7 +43,11 @@ fn main() {
     c_abi::check(&case, policy, request);
     let mut decision = c_abi::decision();
     for _ in 0..calls {
-        black_box(c_abi::decide(black_box(policy), black_box(request), black_box(&mut *decision)));
+        if with_headers {
+            black_box(c_abi::decide_with_headers(black_box(policy), black_box(request), black_box(&mut *decision)));
+        } else {
+            black_box(c_abi::decide(black_box(policy), black_box(request), black_box(&mut *decision)));
+        }
     }
     black_box(&decision);
 }

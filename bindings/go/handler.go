@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"net/http"
+	"strings"
 )
 
 // Option configures Handler and Middleware.
@@ -58,6 +59,9 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := h.policy
+	if h.onDecision == nil && p.exact != nil && h.deniedInGo(w, r) {
+		return
+	}
 	var rd raw
 	p.decideInto(r, &rd)
 	if h.onDecision != nil {
@@ -84,6 +88,36 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.next.ServeHTTP(w, r)
+}
+
+// deniedInGo answers a request whose one Origin line a policy of exact origins cannot match, as the C
+// library would (denied: Vary, and for a preflight the failure status), and reports whether it did. Only
+// without an OnDecision hook, which is given the C library's reason.
+func (h *handler) deniedInGo(w http.ResponseWriter, r *http.Request) bool {
+	p := h.policy
+	origin := r.Header[hOrigin]
+	if len(origin) != 1 {
+		return false
+	}
+	if _, ok := p.exact[strings.Trim(origin[0], " \t")]; ok {
+		return false
+	}
+	if p.closed.Load() {
+		panic(errClosed)
+	}
+	out := w.Header()
+	if r.Method == http.MethodOptions && len(r.Header[hACRM]) > 0 {
+		addVary(out, p.preflightVary)
+		if len(r.Header[hACRH]) > maxHeaderLines {
+			w.WriteHeader(http.StatusBadRequest) // as the C path answers a preflight it cannot read
+		} else {
+			w.WriteHeader(p.failureStatus)
+		}
+		return true
+	}
+	addVary(out, p.actualVary)
+	h.next.ServeHTTP(w, r)
+	return true
 }
 
 func addVary(out http.Header, v *prepared) {

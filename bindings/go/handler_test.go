@@ -358,3 +358,47 @@ func TestPolicyErrors(t *testing.T) {
 		}
 	}
 }
+
+// A policy of exact origins only lets the Handler deny an Origin it cannot match without crossing into C
+// (when there is no OnDecision hook, which always crosses). Both ways must answer alike, byte for byte.
+func TestExactOriginsDeniedInGoAsInC(t *testing.T) {
+	for _, cfg := range []Config{
+		{Origins: []string{"https://app.example.com", "http://localhost:8080"}, Credentials: true,
+			Methods: []string{"GET", "PUT"}, RequestHeaders: []string{"content-type"}, MaxAge: 600},
+		{Origins: []string{"https://app.example.com"}, PrivateNetwork: true, PreflightFailureStatus: 400},
+		{Origins: []string{"https://*.example.com"}}, // a pattern: every request crosses
+	} {
+		p, err := NewPolicy(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tooMany := []string{"OPTIONS", hOrigin, "https://evil.example", hACRM, "PUT"}
+		for i := 0; i < maxHeaderLines+1; i++ {
+			tooMany = append(tooMany, hACRH, "x-a")
+		}
+		for _, req := range [][]string{
+			{"GET", hOrigin, "https://evil.example"},
+			{"GET", hOrigin, " https://app.example.com\t"},
+			{"GET", hOrigin, "https://APP.example.com"},
+			{"GET", hOrigin, "null"},
+			{"GET", hOrigin, "https://app.example.com", hOrigin, "https://app.example.com"},
+			{"OPTIONS", hOrigin, "https://evil.example"},
+			{"OPTIONS", hOrigin, "https://evil.example", hACRM, "PUT"},
+			{"OPTIONS", hOrigin, "https://evil.example", hACRM, "PUT", hACRPN, "true"},
+			{"OPTIONS", hOrigin, "https://app.example.com", hACRM, "PUT", hACRH, "content-type"},
+			{"OPTIONS", hOrigin, "http://localhost:8080", hACRM, ""},
+			tooMany,
+		} {
+			fast, crossed := httptest.NewRecorder(), httptest.NewRecorder()
+			p.Handler(app(http.StatusOK)).ServeHTTP(fast, request(req[0], req[1:]...))
+			p.Handler(app(http.StatusOK), OnDecision(func(*http.Request, Decision) {})).ServeHTTP(crossed,
+				request(req[0], req[1:]...))
+			if fast.Code != crossed.Code || !reflect.DeepEqual(fast.Header(), crossed.Header()) ||
+				fast.Body.String() != crossed.Body.String() {
+				t.Errorf("%v %q: without a hook %d %q %q, with one %d %q %q", cfg.Origins, req, fast.Code,
+					fast.Header(), fast.Body, crossed.Code, crossed.Header(), crossed.Body)
+			}
+		}
+		p.Close()
+	}
+}

@@ -122,9 +122,15 @@ impl<'a> ResponseHeaders<'a> {
         HeaderIter { headers: self, remaining: self.present, echo_pos: 0 }
     }
 
-    /// How many headers there are.
+    /// How many headers there are: one per slot sent, except that echoed request lines take the place of
+    /// `Access-Control-Allow-Headers` with one header per non-empty line. Counted without walking them.
     pub fn len(&self) -> usize {
-        self.iter().count()
+        let slots = self.present.count_ones() as usize;
+        if self.echo.is_empty() || self.present & BIT_ALLOW_HEADERS == 0 {
+            return slots;
+        }
+        let echoed = self.echo.iter().filter(|line| !trim_ows(line).is_empty()).count();
+        slots.wrapping_sub(1).wrapping_add(echoed)
     }
 
     /// Whether there are none.
@@ -198,6 +204,7 @@ pub struct HeaderIter<'h, 'a> {
 impl<'a> Iterator for HeaderIter<'_, 'a> {
     type Item = Header<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Header<'a>> {
         let slot = self.remaining.trailing_zeros() as usize;
         let name = *SLOT_NAMES.get(slot)?;
@@ -220,6 +227,7 @@ impl<'a> Iterator for HeaderIter<'_, 'a> {
 
 impl<'a> HeaderIter<'_, 'a> {
     /// The next header past the echoed lines (which come from the one slot that can hold several).
+    #[inline]
     fn next_plain(&mut self) -> Option<Header<'a>> {
         let slot = self.remaining.trailing_zeros() as usize;
         let name = *SLOT_NAMES.get(slot)?;
@@ -230,6 +238,18 @@ impl<'a> HeaderIter<'_, 'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn len_counts_what_iter_yields() {
+        use super::*;
+        let echo: [&[u8]; 4] = [b"x-a", b"  ", b"x-b, x-c", b""];
+        for present in 0..=u8::MAX {
+            for lines in [&echo[..0], &echo[..1], &echo[1..2], &echo[..], &echo[3..]] {
+                let headers = ResponseHeaders { values: [b"v"; SLOTS], present, echo: lines };
+                assert_eq!(headers.len(), headers.iter().count(), "present {present:#010b}, echo {lines:?}");
+            }
+        }
+    }
+
     #[test]
     fn headers_compare_by_what_is_sent() {
         use crate::{FixedPolicy, PolicyConfig, Request};

@@ -15,20 +15,33 @@ import subprocess
 import tempfile
 import time
 
+from vectors import RawRequest
 from wire import exchange, request_bytes
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
 # Where scripts/test-e2e.sh puts the C servers it builds.
 BIN = os.environ.get("CORSGUARD_E2E_BIN") or os.path.join(ROOT, "build", "servers")
+# The venv scripts/test-python.sh installs the Python package into (scripts/test-e2e.sh makes sure it is fresh).
+PYTHON_VENV = os.environ.get("CORSGUARD_PYTHON_VENV") or os.path.join(ROOT, "target", "python", "venv")
+PYTHON_SERVER = os.path.join(ROOT, "bindings", "python", "examples", "server.py")
 
 
 class Deviation:
     """A documented way a server answers a request differently from the vector: `applies(request)` says
-    which requests (a RawRequest), `check(response)` returns a problem or None, `doc` where it is written."""
+    which requests (a RawRequest), `doc` where it is written, and what the server answers instead:
 
-    def __init__(self, name, doc, applies, check):
+    - `check(response)` returns a problem or None (a refusal: `refused_without_cors`);
+    - with `sometimes=True` the server may answer so or as the vector says (a limit that depends on how the
+      request's bytes arrive), and an answer that fails `check` is held to the vector;
+    - `shown(request)` is the request the server shows the middleware instead of the one sent (repeated header
+      lines joined into one): the answer must be exactly the server's answer to that request, sent as is.
+    """
+
+    def __init__(self, name, doc, applies, check=None, sometimes=False, shown=None):
+        assert (check is None) != (shown is None), "a deviation has a check or a shown request"
         self.name, self.doc, self.applies, self.check = name, doc, applies, check
+        self.sometimes, self.shown = sometimes, shown
 
 
 def refused_without_cors(*statuses):
@@ -44,8 +57,22 @@ def refused_without_cors(*statuses):
     return check
 
 
+def refused_with_vary(status, vary):
+    """Fail-closed too, but refused by the glue after it read the CORS headers: no Access-Control-* line, and
+    exactly the `vary` tokens a denial of that request carries."""
+
+    def check(response):
+        if response.status != status:
+            return f"status {response.status}, documented {status}"
+        if response.cors() or response.vary() != vary:
+            return f"documented no CORS header and Vary {vary}: got {response.cors()} Vary {response.vary()}"
+        return None
+
+    return check
+
+
 class Server:
-    def __init__(self, name, argv, deviations=(), keep_alive=True, refused_methods=(), doc=""):
+    def __init__(self, name, argv, deviations=(), keep_alive=True, refused_methods=(), doc="", app_vary_last=False):
         self.name = name
         # Methods the server itself refuses (400, no CORS headers) before the glue runs: preflights for them
         # are answered as the policy says, the request itself is not, so a browser reports a CORS failure.
@@ -53,6 +80,8 @@ class Server:
         self._argv = argv  # (policy_path, port) -> [program, args...]
         self.deviations = list(deviations)
         self.keep_alive = keep_alive  # False: closes after every response, as its docs say
+        # True: corsguard's Vary tokens come before the application's own (both kept, as its docs say)
+        self.app_vary_last = app_vary_last
         self.doc = doc
 
     def argv(self, policy_path, port):
@@ -67,6 +96,24 @@ class Server:
 
 def binary(name):
     return os.path.join(BIN, name)
+
+
+PYTHON_DOC = "docs/python.md#what-uvicorn-and-waitress-cannot-expose"
+
+
+def joined(raw):
+    """The request as a WSGI environ shows it (waitress, PEP 3333): every header's lines, each stripped of SP
+    and HTAB, joined into one line with ", ", at the place of its first line."""
+    values = {}
+    for name, value in raw.lines:
+        values.setdefault(name.lower(), (name, []))[1].append(value.strip(b" \t"))
+    return RawRequest(raw.method, [(name, b", ".join(lines)) for name, lines in values.values()])
+
+
+def python_server(*mode):
+    """bindings/python/examples/server.py under the venv's interpreter: ASGI under uvicorn, or `--wsgi`."""
+    return lambda policy, port: [os.path.join(PYTHON_VENV, "bin", "python"), PYTHON_SERVER, "--policy", policy,
+                                 "--port", str(port), *mode]
 
 
 # civetweb 1.15 reads only these methods (src/civetweb.c, http_methods[]); any other is refused with 400.
@@ -125,6 +172,20 @@ SERVERS = [
                          lambda raw: any(len(name) + len(value) + 4 > 32 * 1024 for name, value in raw.lines),
                          refused_without_cors(400)),
            ]),
+    Server("go", lambda policy, port: [os.path.join(ROOT, "bindings", "go", "build", "corsguard-example"), "--policy",
+                                       policy, "--port", str(port)],
+           doc="docs/go.md#what-the-go-server-answers-differently", app_vary_last=True,
+           deviations=[
+               Deviation("a control byte other than tab (VT, DEL, ...) in a header value: 400 from net/http",
+                         "docs/go.md#what-the-go-server-answers-differently",
+                         lambda raw: any(b < 0x20 and b != 0x09 or b == 0x7F for _, v in raw.lines for b in v),
+                         refused_without_cors(400)),
+               Deviation("more than 32 Access-Control-Request-Headers lines: 400 from the middleware, with the "
+                         "preflight's Vary", "docs/go.md#what-the-go-server-answers-differently",
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 32,
+                         refused_with_vary(400, ["Origin", "Access-Control-Request-Method",
+                                                 "Access-Control-Request-Headers"])),
+           ]),
     Server("responder", lambda policy, port: [binary("responder"), "--policy", policy, "--port", str(port)],
            keep_alive=False, doc="tests/embedded/responder.c",
            deviations=[
@@ -133,6 +194,31 @@ SERVERS = [
                Deviation("more than 32 lines of one CORS header: 400",
                           "tests/embedded/responder.c (LINES_MAX = CORSGUARD_MAX_HEADER_LINES)",
                           lambda raw: raw.max_lines > 32, refused_without_cors(400)),
+           ]),
+    Server("python-asgi", python_server(), doc=PYTHON_DOC,
+           deviations=[
+               Deviation("NUL, VT or FF in a header value (h11): 400", PYTHON_DOC,
+                         lambda raw: any(b in (0x00, 0x0B, 0x0C) for _, v in raw.lines for b in v),
+                         refused_without_cors(400)),
+               Deviation("a head over 16 KiB, when more than 16 KiB of it arrive before its end (h11): 400",
+                         PYTHON_DOC, lambda raw: len(raw.data) > 16 * 1024, refused_without_cors(400),
+                         sometimes=True),
+           ]),
+    Server("python-wsgi", python_server("--wsgi"), doc=PYTHON_DOC,
+           deviations=[
+               Deviation("a method that is not all uppercase (waitress): 400", PYTHON_DOC,
+                         lambda raw: raw.method != raw.method.upper(), refused_without_cors(400)),
+               Deviation("a control byte other than HTAB in a header value (waitress): 400", PYTHON_DOC,
+                         lambda raw: any(b < 0x20 and b != 0x09 or b == 0x7F for _, v in raw.lines for b in v),
+                         refused_without_cors(400)),
+               Deviation("a head over 256 KiB (waitress's max_request_header_size): 431", PYTHON_DOC,
+                         lambda raw: len(raw.data) > 256 * 1024, refused_without_cors(431)),
+               Deviation("several Access-Control-Request-Headers lines (one of each other CORS header): decided "
+                         "as the one line the WSGI environ holds, the values joined with ', '", PYTHON_DOC,
+                         lambda raw: raw.count("Access-Control-Request-Headers") > 1
+                         and all(raw.count(h) <= 1 for h in ("Origin", "Access-Control-Request-Method",
+                                                              "Access-Control-Request-Private-Network")),
+                         shown=joined),
            ]),
 ]
 

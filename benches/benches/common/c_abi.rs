@@ -9,9 +9,9 @@ use std::ptr;
 use corsguard_benches::{Case, Expect, PolicyShape, RequestSpec, EXPOSED_HEADERS, MAX_AGE, METHODS, REQUEST_HEADERS};
 use corsguard_ffi::{
     corsguard_config, corsguard_decide, corsguard_decision, corsguard_decision_header_count,
-    corsguard_decision_verdict, corsguard_policy, corsguard_policy_init, corsguard_policy_size, corsguard_request,
-    corsguard_slice, corsguard_verdict, CORSGUARD_DECISION_WORDS, CORSGUARD_MODE_LIST, CORSGUARD_RESULT_OK,
-    CORSGUARD_RESULT_TOO_MANY_LINES,
+    corsguard_decision_headers, corsguard_decision_verdict, corsguard_header, corsguard_policy, corsguard_policy_init,
+    corsguard_policy_size, corsguard_request, corsguard_slice, corsguard_verdict, CORSGUARD_DECISION_WORDS,
+    CORSGUARD_MAX_HEADERS, CORSGUARD_MODE_LIST, CORSGUARD_RESULT_OK, CORSGUARD_RESULT_TOO_MANY_LINES,
 };
 
 fn slice(bytes: &'static [u8]) -> corsguard_slice {
@@ -99,6 +99,29 @@ pub fn decision() -> Box<corsguard_decision> {
 pub fn decide(policy: &corsguard_policy, request: &corsguard_request, decision: &mut corsguard_decision) -> u32 {
     // SAFETY: a policy from `policy`, a request from `request`, a writable decision.
     unsafe { corsguard_decide(policy, request, decision) }
+}
+
+/// `corsguard_decide` and then `corsguard_decision_headers`, what a server does per request: the decision and
+/// its headers copied out to be added to the response. Returns the total length of names and values.
+#[inline(always)]
+pub fn decide_with_headers(
+    policy: &corsguard_policy,
+    request: &corsguard_request,
+    decision: &mut corsguard_decision,
+) -> usize {
+    let empty = corsguard_header { name: slice(b""), value: slice(b"") };
+    let mut headers = [empty; CORSGUARD_MAX_HEADERS];
+    let mut count = 0usize;
+    // SAFETY: as in `decide`; `headers` holds CORSGUARD_MAX_HEADERS entries, `count` is writable.
+    unsafe {
+        if corsguard_decide(policy, request, decision) != CORSGUARD_RESULT_OK
+            || corsguard_decision_headers(decision, headers.as_mut_ptr(), headers.len(), &mut count)
+                != CORSGUARD_RESULT_OK
+        {
+            return 0;
+        }
+    }
+    headers.iter().take(count).map(|h| h.name.len + h.value.len).sum()
 }
 
 /// Panics unless the C ABI answers the case as expected.

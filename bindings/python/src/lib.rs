@@ -141,6 +141,25 @@ fn as_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     Err(PyTypeError::new_err(format!("header names and values must be bytes or str, not {}", value.get_type().name()?)))
 }
 
+/// A WSGI environ value as the bytes the request carried: PEP 3333 hands header values over as native strings
+/// holding each byte as one Latin-1 character (Django's `request.META` too, under WSGI and ASGI). ASCII, what
+/// browsers send, is the same in UTF-8; anything else is encoded back to Latin-1, so that a byte >= 0x80 is one
+/// byte for the byte caps, the checks and the reasons, as it was on the wire. A string with a character above
+/// U+00FF (no server hands one over) is taken as UTF-8, which no check accepts either.
+fn environ_bytes<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        if let Ok(bytes) = text.encode_utf8() {
+            if bytes.as_bytes().is_ascii() {
+                return Ok(bytes);
+            }
+        }
+        if let Ok(bytes) = text.call_method1(intern!(value.py(), "encode"), ("latin-1",)) {
+            return Ok(bytes.cast_into()?);
+        }
+    }
+    as_bytes(value)
+}
+
 fn is_options(method: &Bound<'_, PyAny>) -> PyResult<bool> {
     if let Ok(text) = method.cast::<PyString>() {
         return Ok(text.to_cow()? == "OPTIONS");
@@ -492,9 +511,10 @@ impl PyPolicy {
         decision: &Decision<'_>,
         headers: Bound<'py, PyAny>,
         full: bool,
+        log: bool,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let status = if decision.answer_now() { decision.status().unwrap_or(0) } else { 0 };
-        let object = if full || !decision.is_allowed() {
+        let object = if full || (log && !decision.is_allowed()) {
             Bound::new(py, PyDecision::copy(decision))?.into_any()
         } else {
             py.None().into_bound(py)
@@ -668,8 +688,14 @@ impl PyPolicy {
 
     /// The ASGI middleware's call: decides from `scope["method"]` and `scope["headers"]` and returns
     /// `(status, headers, decision)`; see `outcome`.
-    #[pyo3(signature = (scope, full = false))]
-    fn _asgi<'py>(&self, py: Python<'py>, scope: &Bound<'py, PyDict>, full: bool) -> PyResult<Bound<'py, PyTuple>> {
+    #[pyo3(signature = (scope, full = false, log = true))]
+    fn _asgi<'py>(
+        &self,
+        py: Python<'py>,
+        scope: &Bound<'py, PyDict>,
+        full: bool,
+        log: bool,
+    ) -> PyResult<Bound<'py, PyTuple>> {
         let options = match scope.get_item(intern!(py, "method"))? {
             Some(method) => is_options(&method)?,
             None => false,
@@ -699,14 +725,20 @@ impl PyPolicy {
         lines.with_request(options, |request| {
             let decision = self.policy.decide(request);
             let headers = self.asgi_headers(py, &decision, &lines)?;
-            self.outcome(py, &decision, headers.into_any(), full)
+            self.outcome(py, &decision, headers.into_any(), full, log)
         })
     }
 
     /// The WSGI and Django middleware's call: decides from a WSGI environ (or Django's `request.META`), whose
     /// repeated header lines the server has already joined with commas.
-    #[pyo3(signature = (environ, full = false))]
-    fn _wsgi<'py>(&self, py: Python<'py>, environ: &Bound<'py, PyDict>, full: bool) -> PyResult<Bound<'py, PyTuple>> {
+    #[pyo3(signature = (environ, full = false, log = true))]
+    fn _wsgi<'py>(
+        &self,
+        py: Python<'py>,
+        environ: &Bound<'py, PyDict>,
+        full: bool,
+        log: bool,
+    ) -> PyResult<Bound<'py, PyTuple>> {
         let options = match environ.get_item(intern!(py, "REQUEST_METHOD"))? {
             Some(method) => is_options(&method)?,
             None => false,
@@ -714,14 +746,14 @@ impl PyPolicy {
         let mut lines = Lines::default();
         for (key, which) in ENVIRON_KEYS {
             if let Some(value) = environ.get_item(PyString::intern(py, key))? {
-                lines.push(which, &value)?;
+                lines.lines.push(Line { which, value: environ_bytes(&value)? });
             }
         }
         lines.group();
         lines.with_request(options, |request| {
             let decision = self.policy.decide(request);
             let headers = self.wsgi_headers(py, &decision, &lines)?;
-            self.outcome(py, &decision, headers.into_any(), full)
+            self.outcome(py, &decision, headers.into_any(), full, log)
         })
     }
 

@@ -124,6 +124,27 @@ def plain_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [b"ok"]
 
 
+def test_environ_values_are_the_request_bytes_as_latin_1() -> None:
+    # PEP 3333: a byte >= 0x80 arrives as one Latin-1 character and is decided on as that one byte. Fifteen
+    # bytes, within the 20-byte cap, so the list is judged malformed; as UTF-8 it would be 23 bytes, too long.
+    policy = corsguard.Policy.from_text(
+        "origins = https://app.example.com\nmethods = PUT\nrequest-headers = x-a\nmax-request-headers-len = 20\n"
+    )
+    value = b"x-a, x-" + b"\xe9" * 8
+    lines = [("Origin", ORIGIN), ("Access-Control-Request-Method", "PUT")]
+    want = policy.decide("OPTIONS", [*lines, (b"Access-Control-Request-Headers", value)])
+    assert want.reason is not None and want.reason.name == "headers_malformed"
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "OPTIONS",
+        "HTTP_ORIGIN": ORIGIN,
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT",
+        "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": value.decode("latin-1"),
+    }
+    status, headers, decision = policy._wsgi(environ, True)
+    assert decision is not None and decision.reason == want.reason
+    assert (status, [(n, v.encode()) for n, v in headers]) == (403, [(n, v.encode()) for n, v in want.headers])
+
+
 def test_status_line_and_denial_log(policy: corsguard.Policy, caplog: pytest.LogCaptureFixture) -> None:
     environ = {"REQUEST_METHOD": "OPTIONS", "PATH_INFO": "/", "HTTP_ORIGIN": "https://evil.example\u00e9\n",
                "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET"}
@@ -139,3 +160,23 @@ def test_two_middlewares_never_touch_a_response_twice(policy: corsguard.Policy) 
     app = CORSMiddleware(CORSMiddleware(plain_app, policy=policy), policy=policy)
     _, headers = direct(app, {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_ORIGIN": "https://app.example.com"})
     assert [n for n, _ in headers].count("Access-Control-Allow-Origin") == 1
+
+
+def test_not_cors_answered_in_python_as_by_the_extension() -> None:
+    # Without Origin the middleware adds `Vary: Origin` itself, without crossing into the extension; with
+    # on_decision it crosses. Both must answer alike, under policies whose other headers differ.
+    for policy in (
+        corsguard.Policy(["https://a.example"]),
+        corsguard.Policy(["https://a.example"], credentials=True, private_network=True, max_age=60),
+        corsguard.Policy(["*"]),
+    ):
+        for environ in (
+            {"REQUEST_METHOD": "GET", "PATH_INFO": "/"},
+            {"REQUEST_METHOD": "OPTIONS", "PATH_INFO": "/", "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "PUT"},
+            {"REQUEST_METHOD": "POST", "PATH_INFO": "/x", "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "x-a"},
+        ):
+            seen: list[Any] = []
+            shortcut = direct(CORSMiddleware(plain_app, policy), dict(environ))
+            crossed = direct(CORSMiddleware(plain_app, policy, on_decision=seen.append), dict(environ))
+            assert shortcut == crossed == ("200 OK", [("Content-Type", "text/plain"), ("Vary", "Origin")])
+            assert len(seen) == 1 and seen[0].kind == "not_cors"

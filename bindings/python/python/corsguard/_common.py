@@ -78,6 +78,12 @@ class Reporter:
         self.on_decision = on_decision
         self.full = on_decision is not None
 
+    @staticmethod
+    def logs_denials() -> bool:
+        """Whether denials are logged: the extension then returns a Decision for each denial, else only with
+        ``on_decision``."""
+        return logger.isEnabledFor(logging.INFO)
+
     def report(
         self, decision: Decision, method: Union[str, bytes], path: Union[str, bytes], origins: list[bytes]
     ) -> None:

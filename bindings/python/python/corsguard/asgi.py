@@ -65,7 +65,9 @@ class CORSMiddleware:
             await self.app(scope, receive, send)
             return
         scope[MARK] = True
-        status, cors, decision = policy._asgi(scope, self.reporter.full)  # type: ignore[arg-type]
+        status, cors, decision = policy._asgi(
+            scope, self.reporter.full, self.reporter.logs_denials()  # type: ignore[arg-type]
+        )
         if decision is not None:
             origins = [value for name, value in scope.get("headers", ()) if name.lower() == b"origin"]
             self.reporter.report(decision, scope.get("method", ""), scope.get("path", ""), origins)

@@ -87,7 +87,7 @@ class CorsMiddleware:
         if policy is None:
             return None
         meta[MARK] = True
-        status, cors, decision = policy._wsgi(meta, self.reporter.full)
+        status, cors, decision = policy._wsgi(meta, self.reporter.full, self.reporter.logs_denials())
         if decision is not None:
             origin = meta.get("HTTP_ORIGIN")
             origins = [origin.encode("latin-1", "replace")] if origin is not None else []
