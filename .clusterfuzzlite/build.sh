@@ -1,3 +1,3 @@
 #!/bin/bash -eu
-# ClusterFuzzLite reuses the OSS-Fuzz build script unchanged.
-exec "$SRC/corsguard/fuzz/oss-fuzz/build.sh"
+# ClusterFuzzLite's $SRC/build.sh: the OSS-Fuzz build script of the checkout under test, unchanged.
+exec bash -eu "$SRC/corsguard/fuzz/oss-fuzz/build.sh"
