@@ -59,7 +59,12 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := h.policy
-	if h.onDecision == nil && p.exact != nil && h.deniedInGo(w, r) {
+	if h.onDecision == nil && p.cannotMatch(r) {
+		status := p.failureStatus
+		if len(r.Header[hACRH]) > maxHeaderLines {
+			status = http.StatusBadRequest // as a preflight the C library cannot read is answered below
+		}
+		h.deny(w, r, status)
 		return
 	}
 	var rd raw
@@ -74,12 +79,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case rd.notCORS:
 		addVary(out, p.actualVary)
 	case !rd.ok():
-		if p.failedKind(&rd, r.Method) == Preflight {
-			addVary(out, p.preflightVary)
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		addVary(out, p.actualVary)
+		h.deny(w, r, http.StatusBadRequest)
+		return
 	default:
 		p.write(out, &rd)
 		if Kind(rd.d.kind) == Preflight {
@@ -90,11 +91,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.next.ServeHTTP(w, r)
 }
 
-// deniedInGo answers a request whose one Origin line a policy of exact origins cannot match, as the C
-// library would (denied: Vary, and for a preflight the failure status), and reports whether it did. Only
-// without an OnDecision hook, which is given the C library's reason.
-func (h *handler) deniedInGo(w http.ResponseWriter, r *http.Request) bool {
-	p := h.policy
+// cannotMatch reports whether the request's one Origin line is none of the origins of a policy that lists
+// exact origins only: the C library would deny it (it matches exact origins byte for byte, and a policy's
+// origins are canonical), so the Handler answers it without crossing. Only without an OnDecision hook, which
+// is given the C library's reason.
+func (p *Policy) cannotMatch(r *http.Request) bool {
+	if p.exact == nil {
+		return false
+	}
 	origin := r.Header[hOrigin]
 	if len(origin) != 1 {
 		return false
@@ -105,19 +109,19 @@ func (h *handler) deniedInGo(w http.ResponseWriter, r *http.Request) bool {
 	if p.closed.Load() {
 		panic(errClosed)
 	}
-	out := w.Header()
-	if r.Method == http.MethodOptions && len(r.Header[hACRM]) > 0 {
-		addVary(out, p.preflightVary)
-		if len(r.Header[hACRH]) > maxHeaderLines {
-			w.WriteHeader(http.StatusBadRequest) // as the C path answers a preflight it cannot read
-		} else {
-			w.WriteHeader(p.failureStatus)
-		}
-		return true
-	}
-	addVary(out, p.actualVary)
-	h.next.ServeHTTP(w, r)
 	return true
+}
+
+// deny answers a denied request with no CORS header but Vary: a preflight with preflightStatus and no body,
+// any other request by the application.
+func (h *handler) deny(w http.ResponseWriter, r *http.Request, preflightStatus int) {
+	if r.Method == http.MethodOptions && len(r.Header[hACRM]) > 0 {
+		addVary(w.Header(), h.policy.preflightVary)
+		w.WriteHeader(preflightStatus)
+		return
+	}
+	addVary(w.Header(), h.policy.actualVary)
+	h.next.ServeHTTP(w, r)
 }
 
 func addVary(out http.Header, v *prepared) {
