@@ -19,8 +19,8 @@ Headers = list[tuple[str, str]]
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
-# The one header of a request without Origin, under every policy (the extension answers the same).
-NOT_CORS_VARY = ("Vary", "Origin")
+# The headers of a request without Origin, under every policy (the extension answers the same).
+NOT_CORS_HEADERS: Headers = [("Vary", "Origin")]
 
 
 def status_line(status: int) -> str:
@@ -28,13 +28,6 @@ def status_line(status: int) -> str:
         return f"{status} {http.HTTPStatus(status).phrase}"
     except ValueError:
         return f"{status} Status {status}"
-
-
-def _start_not_cors(start_response: StartResponse) -> StartResponse:
-    def start_with_vary(status: str, headers: Headers, exc_info: Any = None) -> Callable[[bytes], object]:
-        return start_response(status, [*headers, NOT_CORS_VARY], exc_info)
-
-    return start_with_vary
 
 
 class CORSMiddleware:
@@ -64,10 +57,11 @@ class CORSMiddleware:
         environ[MARK] = True
         if "HTTP_ORIGIN" not in environ and not self.reporter.full:
             # Not a CORS request: under every policy its only header is `Vary: Origin`, so it is answered
-            # here without crossing into the extension (with on_decision, which is given the Decision, it
-            # crosses like every other request).
-            return self.app(environ, _start_not_cors(start_response))
-        status, cors, decision = policy._wsgi(environ, self.reporter.full, self.reporter.logs_denials())
+            # without crossing into the extension (with on_decision, which is given the Decision, it crosses
+            # like every other request).
+            status, cors, decision = 0, NOT_CORS_HEADERS, None
+        else:
+            status, cors, decision = policy._wsgi(environ, self.reporter.full, self.reporter.logs_denials())
         if decision is not None:
             origin = environ.get("HTTP_ORIGIN")
             origins = [origin.encode("latin-1", "replace")] if origin is not None else []
