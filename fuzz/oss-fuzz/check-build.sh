@@ -31,8 +31,9 @@ fi
 export REAL_CARGO
 REAL_CARGO="$(command -v cargo)"
 
-# $SRC/corsguard is the checkout, as the Dockerfiles arrange it.
-mkdir -p "$scratch/src" "$scratch/work"
+# $SRC/corsguard is the checkout, as the Dockerfiles arrange it; $WORK is a scratch folder of its own.
+work_dir="$scratch/oss-fuzz-work"
+mkdir -p "$scratch/src" "$work_dir"
 ln -sfn "$root" "$scratch/src/corsguard"
 
 libfuzzer="$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a"
@@ -78,13 +79,13 @@ for build in "${builds[@]}"; do
             ;;
     esac
     env_vars=(
-        SRC="$scratch/src" OUT="$out" WORK="$scratch/work" CC=clang CXX=clang++
+        SRC="$scratch/src" OUT="$out" WORK="$work_dir" CC=clang CXX=clang++
         CFLAGS="$cflags" CXXFLAGS="$cflags" LIB_FUZZING_ENGINE=-fsanitize=fuzzer
         SANITIZER="$build" FUZZING_ENGINE=libfuzzer FUZZING_LANGUAGE=rust ARCHITECTURE=x86_64
         RUSTFLAGS="$rustflags" PATH="$path" CARGO_TARGET_DIR="$target_base/oss-fuzz-$build"
         CUSTOM_LIBFUZZER_PATH="$libfuzzer" CUSTOM_LIBFUZZER_STD_CXX=stdc++
         # Coverage-instrumented build scripts write profiles where they run: keep them out of the checkout.
-        LLVM_PROFILE_FILE="$scratch/work/build-%p.profraw"
+        LLVM_PROFILE_FILE="$work_dir/build-%p.profraw"
     )
 
     if [ "$build" = coverage ]; then
@@ -117,13 +118,13 @@ for build in "${builds[@]}"; do
         mkdir -p "$seed_dir"
         unzip -q -o "$out/${target}_seed_corpus.zip" -d "$seed_dir"
         seed="$(find "$seed_dir" -type f -print -quit)"
-        if ! (cd "$scratch/work" && LLVM_PROFILE_FILE="$scratch/work/$target.profraw" \
+        if ! (cd "$work_dir" && LLVM_PROFILE_FILE="$work_dir/$target.profraw" \
             "$out/$target" -runs=1 "$seed" >"$scratch/run-$build-$target.log" 2>&1); then
             missing+=("$target (does not run: $scratch/run-$build-$target.log)")
-        elif [ "$build" = coverage ] && [ ! -s "$scratch/work/$target.profraw" ]; then
+        elif [ "$build" = coverage ] && [ ! -s "$work_dir/$target.profraw" ]; then
             missing+=("$target (wrote no coverage profile)")
         fi
-        rm -rf "$seed_dir" "$scratch/work/$target.profraw"
+        rm -rf "$seed_dir" "$work_dir/$target.profraw"
     done
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "oss-fuzz check: $build build is missing from \$OUT: ${missing[*]}"
