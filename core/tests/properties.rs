@@ -430,6 +430,8 @@ fn check(p: &GenPolicy, r: &Request<'_>) -> Result<(), TestCaseError> {
     };
     let oracle_policy = OraclePolicy::from_config(&config);
     let decision = policy.decide(r);
+    // The in-place form (the C library's) makes the same decision.
+    prop_assert_eq!(*policy.decide_into(r, &mut core::mem::MaybeUninit::uninit()), decision);
     // Every property of docs/design.md, by the same code every fuzz target runs (it panics on a violation,
     // which proptest reports and shrinks like a failed assertion).
     assert_decision_properties(&oracle_policy, &oracle_request, &decision);

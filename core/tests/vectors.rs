@@ -361,6 +361,9 @@ fn run_decision(vector: &Map<String, Value>) -> Result<Vec<String>, String> {
         Err(e) => return Ok(vec![format!("the policy was refused: {e} ({:?})", e.kind)]),
     };
     let decision = policy.decide(&request);
+    if *policy.decide_into(&request, &mut std::mem::MaybeUninit::uninit()) != decision {
+        return Err("decide_into made another decision than decide".into());
+    }
     let mut problems = Vec::new();
 
     compare(&mut problems, "kind", opt_str(expect, "kind")?, Some(kind_name(decision.kind())));
