@@ -170,13 +170,50 @@ pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>,
     let origin_rest = raw.get(from..).unwrap_or(&[]);
     let same = eq(rest, origin_rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, suffix));
     let host = origin.host();
-    same && (!subdomains || covers_dns_labels(host.get(..host.len().wrapping_sub(suffix.len())).unwrap_or(&[])))
+    same && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len())))
 }
 
-/// Whether `covered` (the part of a host in front of a subdomain pattern's suffix) is one or more non-empty
-/// labels of lowercase letters, digits, `-` and `_`: no byte outside that set or `.`, no empty label.
+/// Whether `host[..covered]` (the part of a host in front of a subdomain pattern's suffix) is one or more
+/// non-empty labels of lowercase letters, digits, `-` and `_`.
 #[inline]
-fn covers_dns_labels(covered: &[u8]) -> bool {
+fn covers_dns_labels(host: &[u8], covered: usize) -> bool {
+    if covered == 0 || covered > host.len() {
+        return false;
+    }
+    // Most covered parts are short: one word of the host holds them, checked with no loop.
+    if covered < 8 {
+        if let Some(word) = host.first_chunk::<8>() {
+            return covers_dns_labels_in_word(u64::from_le_bytes(*word), covered);
+        }
+    }
+    covers_dns_labels_by_table(host.get(..covered).unwrap_or(&[]))
+}
+
+/// [`covers_dns_labels`] for the first `covered` (1 to 7) lanes of `word`, eight bytes of a host, all at once:
+/// each lane is classed by adding constants (a lane's bit 7 says whether it reached a bound; lanes below 0x80
+/// never carry into the next one, and lanes from 0x80 are refused on their own bit 7).
+#[inline(always)]
+fn covers_dns_labels_in_word(word: u64, covered: usize) -> bool {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = LANES << 7;
+    let low = word & !HIGH;
+    // Bit 7 of each lane whose byte is at least `bound`.
+    let at_least = |bound: u8| low.wrapping_add(LANES.wrapping_mul(u64::from(0x80u8.wrapping_sub(bound)))) & HIGH;
+    let lower = at_least(b'a') & !at_least(b'z' + 1);
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let dash_or_dot = at_least(b'-') & !at_least(b'.' + 1);
+    let underscore = at_least(b'_') & !at_least(b'_' + 1);
+    let dots = at_least(b'.') & !at_least(b'.' + 1);
+    let shift = (covered as u32).wrapping_mul(8);
+    let mask = 1u64.wrapping_shl(shift).wrapping_sub(1) & HIGH;
+    let bad = (!(lower | digit | dash_or_dot | underscore) | (word & HIGH)) & mask;
+    // A dot is imagined before the host and at `covered`: a dot next to a dot is an empty label.
+    let dots = (dots & mask) | 0x80u64.wrapping_shl(shift);
+    bad == 0 && dots & (dots.wrapping_shl(8) | 0x80) == 0
+}
+
+/// [`covers_dns_labels`] for a host that may hold other bytes: every byte looked up in a table.
+fn covers_dns_labels_by_table(covered: &[u8]) -> bool {
     // Branch-free: per byte a table lookup; bit 2 marks a byte no DNS label holds, and a dot after a dot (or
     // at the start, as `previous` starts as a dot) sets bit 1 through `class & previous`.
     let mut acc = 0u8;
@@ -465,3 +502,39 @@ const KNOWN_PUBLIC_SUFFIXES: &[&str] = &[
     "neocities.org",
     "tumblr.com",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_check_agrees_with_the_table() {
+        // Every string over dots and DNS bytes up to seven bytes, and over every kind of byte (the bounds of
+        // each class, non-ASCII, a non-ASCII byte whose low bits are a dot) up to four, followed by tails
+        // that make the host long enough for one word or not, at every length of the covered part: the word
+        // check and the table agree.
+        let mut host = Vec::new();
+        let sets: [(&[u8], u32); 2] = [(b".a-_9", 7), (b".a-_9z0!,/:`{^\x80\xae", 4)];
+        for (alphabet, longest) in sets {
+            for len in 0..=longest {
+                for pick in 0..alphabet.len().pow(len) {
+                    for tail in [&b""[..], b".", b"..", b".example", b"a.b.example"] {
+                        host.clear();
+                        let mut pick = pick;
+                        for _ in 0..len {
+                            host.push(alphabet[pick % alphabet.len()]);
+                            pick /= alphabet.len();
+                        }
+                        host.extend_from_slice(tail);
+                        for covered in 0..=host.len() + 1 {
+                            let want = covered > 0
+                                && covered <= host.len()
+                                && covers_dns_labels_by_table(&host[..covered.min(host.len())]);
+                            assert_eq!(covers_dns_labels(&host, covered), want, "{host:?} {covered}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
