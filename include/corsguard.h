@@ -357,11 +357,11 @@ typedef struct corsguard_policy_error {
 /// are only read during the call.
 ///
 /// Each header is given as every line it arrived on, in order: an array of `count` slices, NULL allowed
-/// when `count` is 0 (the header is absent). Only the first two lines of `Origin`,
-/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are read (a second line
-/// already makes the request malformed); `Access-Control-Request-Headers` may have at most
-/// `CORSGUARD_MAX_HEADER_LINES` lines. Values may keep their surrounding spaces and tabs; corsguard trims
-/// them.
+/// when `count` is 0 (the header is absent); arrays need not be aligned. Of `Origin`,
+/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` only the first line and the
+/// count are read (a second line already makes the request malformed); `Access-Control-Request-Headers` may
+/// have at most `CORSGUARD_MAX_HEADER_LINES` lines, all read. Values may keep their surrounding spaces and
+/// tabs; corsguard trims them.
 typedef struct corsguard_request {
   /// The request method, compared byte for byte with `OPTIONS`.
   struct corsguard_slice method;

@@ -34,11 +34,11 @@ const _: () = assert!(CORSGUARD_MAX_HEADERS == MAX_RESPONSE_HEADERS);
 /// are only read during the call.
 ///
 /// Each header is given as every line it arrived on, in order: an array of `count` slices, NULL allowed
-/// when `count` is 0 (the header is absent). Only the first two lines of `Origin`,
-/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are read (a second line
-/// already makes the request malformed); `Access-Control-Request-Headers` may have at most
-/// `CORSGUARD_MAX_HEADER_LINES` lines. Values may keep their surrounding spaces and tabs; corsguard trims
-/// them.
+/// when `count` is 0 (the header is absent); arrays need not be aligned. Of `Origin`,
+/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` only the first line and the
+/// count are read (a second line already makes the request malformed); `Access-Control-Request-Headers` may
+/// have at most `CORSGUARD_MAX_HEADER_LINES` lines, all read. Values may keep their surrounding spaces and
+/// tabs; corsguard trims them.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct corsguard_request {
@@ -126,29 +126,65 @@ unsafe fn view<'a>(s: corsguard_slice) -> &'a [u8] {
     unsafe { core::slice::from_raw_parts(ptr, s.len) }
 }
 
-/// Whether the `count` lines at `lines` are not a readable array, or one of the lines the core reads is an
-/// invalid slice: the first `read` of them (2 for the headers the core tells apart as none, one or more
-/// than one; all of them for `Access-Control-Request-Headers`).
+/// Whether the `count` lines of `Access-Control-Request-Headers` at `lines` are not a readable array (NULL),
+/// or one of them is not a valid slice. `count` is at most [`CORSGUARD_MAX_HEADER_LINES`]; the array need not
+/// be aligned: the lines are read unaligned.
 ///
 /// # Safety
 /// Unless the array is refused, `count` slices are readable at `lines`.
 #[inline(always)]
-unsafe fn invalid_lines(lines: *const corsguard_slice, count: usize, read: usize) -> bool {
+unsafe fn invalid_lines(lines: *const corsguard_slice, count: usize) -> bool {
     if count == 0 {
         return false;
     }
-    if lines.is_null() || !lines.is_aligned() || count > isize::MAX as usize / size_of::<corsguard_slice>() {
-        return true;
-    }
-    // SAFETY: `count` readable slices at `lines` (the caller's contract); only the first `read` are read.
-    unsafe { core::slice::from_raw_parts(lines, count.min(read)) }.iter().any(|&line| invalid_slice(line))
+    // SAFETY: `count` readable slices at `lines` (the caller's contract).
+    lines.is_null() || (0..count).any(|i| invalid_slice(unsafe { lines.add(i).read_unaligned() }))
 }
 
-/// Writes views of the first `count.min(N)` lines into the places at `dst` and returns them as a slice.
+/// Whether the first of `count` lines at `lines` is not readable (a NULL array) or not a valid slice: for
+/// `Origin`, `Access-Control-Request-Method` and `Access-Control-Request-Private-Network`, whose other lines
+/// are never read (the core tells these headers apart only as absent, one line, or more than one, which it
+/// denies as malformed). The array need not be aligned: the line is read unaligned.
 ///
 /// # Safety
-/// The lines passed [`invalid_lines`] (with `read` at least `N`) and are readable for `'a`; `dst` has `N`
-/// writable places that stay valid and unchanged for `'a`.
+/// Unless the array is refused, at least one slice is readable at `lines` when `count` is not 0.
+#[inline(always)]
+unsafe fn invalid_first_line(lines: *const corsguard_slice, count: usize) -> bool {
+    // SAFETY: non-NULL, and a readable slice there (the caller's contract).
+    count != 0 && (lines.is_null() || invalid_slice(unsafe { lines.read_unaligned() }))
+}
+
+/// Writes a view of the first of `count` lines, and an empty stand-in for the others, into the two places at
+/// `dst`, and returns as many of them as the core is to see: none, the first, or both (so two lines for any
+/// number above one).
+///
+/// # Safety
+/// The lines passed [`invalid_first_line`] and the first is readable for `'a`; `dst` has two writable places
+/// that stay valid and unchanged for `'a`.
+#[inline(always)]
+unsafe fn place_first<'a>(
+    lines: *const corsguard_slice,
+    count: usize,
+    dst: *mut [MaybeUninit<&'a [u8]>; 2],
+) -> &'a [&'a [u8]] {
+    if count == 0 {
+        return &[];
+    }
+    let dst = dst.cast::<&'a [u8]>();
+    // SAFETY: the caller's contract; the places written are the ones returned.
+    unsafe {
+        dst.write(view(lines.read_unaligned()));
+        dst.add(1).write(&[]);
+        core::slice::from_raw_parts(dst, count.min(2))
+    }
+}
+
+/// Writes views of the `count` (at most `N`) lines of `Access-Control-Request-Headers` into the places at
+/// `dst`, where the decision may point (it echoes them under some policies), and returns them as a slice.
+///
+/// # Safety
+/// The lines passed [`invalid_lines`] and are readable for `'a`; `dst` has `N` writable places that stay
+/// valid and unchanged for `'a`.
 #[inline(always)]
 unsafe fn place_lines<'a, const N: usize>(
     lines: *const corsguard_slice,
@@ -160,7 +196,7 @@ unsafe fn place_lines<'a, const N: usize>(
     // SAFETY: the caller's contract; the places written are the ones returned.
     unsafe {
         for i in 0..n {
-            dst.add(i).write(view(*lines.add(i)));
+            dst.add(i).write(view(lines.add(i).read_unaligned()));
         }
         core::slice::from_raw_parts(dst, n)
     }
@@ -221,10 +257,10 @@ unsafe fn decide_into(
             return CORSGUARD_RESULT_TOO_MANY_LINES;
         }
         if invalid_slice(r.method)
-            || invalid_lines(r.origin, r.origin_count, 2)
-            || invalid_lines(r.request_method, r.request_method_count, 2)
-            || invalid_lines(r.request_private_network, r.request_private_network_count, 2)
-            || invalid_lines(r.request_headers, r.request_headers_count, CORSGUARD_MAX_HEADER_LINES)
+            || invalid_first_line(r.origin, r.origin_count)
+            || invalid_first_line(r.request_method, r.request_method_count)
+            || invalid_first_line(r.request_private_network, r.request_private_network_count)
+            || invalid_lines(r.request_headers, r.request_headers_count)
         {
             return CORSGUARD_RESULT_INVALID_SLICE;
         }
@@ -252,8 +288,8 @@ unsafe fn decide_in_place<'a>(
     unsafe {
         let request = Request {
             method: view(r.method),
-            origin: place_lines(r.origin, r.origin_count, ptr::addr_of_mut!((*cell).origin)),
-            request_method: place_lines(
+            origin: place_first(r.origin, r.origin_count, ptr::addr_of_mut!((*cell).origin)),
+            request_method: place_first(
                 r.request_method,
                 r.request_method_count,
                 ptr::addr_of_mut!((*cell).request_method),
@@ -263,7 +299,7 @@ unsafe fn decide_in_place<'a>(
                 r.request_headers_count,
                 ptr::addr_of_mut!((*cell).request_headers),
             ),
-            request_private_network: place_lines(
+            request_private_network: place_first(
                 r.request_private_network,
                 r.request_private_network_count,
                 ptr::addr_of_mut!((*cell).request_private_network),

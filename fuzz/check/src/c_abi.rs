@@ -55,7 +55,7 @@ enum LineAbuse {
     /// One header as NULL with a non-zero count.
     NullWithCount(u8),
     /// One header repeated past CORSGUARD_MAX_HEADER_LINES: refused for Access-Control-Request-Headers, decided
-    /// (from its first two lines) for the others.
+    /// (from its first line and its count) for the others.
     TooManyLines(u8),
     /// The method as NULL with a non-zero length.
     NullMethod,
