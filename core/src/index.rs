@@ -177,23 +177,38 @@ impl<'s> OriginTable<'s> {
         // length of its class up to the longest pattern's.
         let port = port_key(origin.port());
         let longest = patterns.max_suffix_len.min(host.len().saturating_sub(1));
+        let matches_at = |len: usize| {
+            let at = host.len().wrapping_sub(len);
+            let starts_suffix = host.get(at) == Some(&b'.') && host.get(at.wrapping_sub(1)).is_some_and(|&b| b != b'.');
+            if !starts_suffix {
+                return false;
+            }
+            let suffix = host.get(at..).unwrap_or(&[]);
+            let suffix_hash = hash::mix_bytes(SEED_SUFFIX, suffix);
+            probe(KIND_SUBDOMAINS, suffix_hash, port, suffix)
+                || (patterns.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY, suffix))
+        };
+        // The usual case, every candidate length under 64: one word, cut at `longest`, each bit one length.
+        if longest < 64 {
+            let [first, ..] = patterns.suffix_lens;
+            let mut bits = first & (u64::MAX >> 63usize.wrapping_sub(longest));
+            while bits != 0 {
+                let len = bits.trailing_zeros() as usize;
+                bits &= bits.wrapping_sub(1);
+                if matches_at(len) {
+                    return true;
+                }
+            }
+            return false;
+        }
         for (w, &word) in patterns.suffix_lens.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
                 let mut len = w.wrapping_mul(64).wrapping_add(bits.trailing_zeros() as usize);
                 bits &= bits.wrapping_sub(1);
                 while len <= longest {
-                    let at = host.len().wrapping_sub(len);
-                    let starts_suffix =
-                        host.get(at) == Some(&b'.') && host.get(at.wrapping_sub(1)).is_some_and(|&b| b != b'.');
-                    if starts_suffix {
-                        let suffix = host.get(at..).unwrap_or(&[]);
-                        let suffix_hash = hash::mix_bytes(SEED_SUFFIX, suffix);
-                        if probe(KIND_SUBDOMAINS, suffix_hash, port, suffix)
-                            || (patterns.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY, suffix))
-                        {
-                            return true;
-                        }
+                    if matches_at(len) {
+                        return true;
                     }
                     len = len.wrapping_add(256);
                 }

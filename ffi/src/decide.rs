@@ -183,8 +183,8 @@ unsafe fn place_first<'a>(
 /// `dst`, where the decision may point (it echoes them under some policies), and returns them as a slice.
 ///
 /// # Safety
-/// The lines passed [`invalid_lines`] and are readable for `'a`; `dst` has `N` writable places that stay
-/// valid and unchanged for `'a`.
+/// `count` is at most `N`; the lines passed [`invalid_lines`] and are readable for `'a`; `dst` has `N`
+/// writable places that stay valid and unchanged for `'a`.
 #[inline(always)]
 unsafe fn place_lines<'a, const N: usize>(
     lines: *const corsguard_slice,
@@ -192,7 +192,9 @@ unsafe fn place_lines<'a, const N: usize>(
     dst: *mut [MaybeUninit<&'a [u8]>; N],
 ) -> &'a [&'a [u8]] {
     let dst = dst.cast::<&'a [u8]>();
-    let n = count.min(N);
+    // SAFETY: the caller's contract (`corsguard_decide` refuses more lines before this is reached).
+    unsafe { core::hint::assert_unchecked(count <= N) };
+    let n = count;
     // SAFETY: the caller's contract; the places written are the ones returned.
     unsafe {
         for i in 0..n {
@@ -238,17 +240,20 @@ unsafe fn decide_into(
     request: *const corsguard_request,
     decision_out: *mut corsguard_decision,
 ) -> corsguard_result {
-    if request.is_null() || decision_out.is_null() {
+    if policy.is_null() || request.is_null() || decision_out.is_null() {
         return CORSGUARD_RESULT_NULL_ARGUMENT;
+    }
+    // The three alignments at once: each of the three is aligned to 8 bytes (a policy's block starts with its
+    // `u64` magic number).
+    const _: () = assert!(align_of::<corsguard_request>() == 8 && align_of::<corsguard_decision>() == 8);
+    if (policy.addr() | request.addr() | decision_out.addr()) & 7 != 0 {
+        return CORSGUARD_RESULT_MISALIGNED;
     }
     // SAFETY: the caller gives a policy that stays valid while the decision is read.
     let policy = match unsafe { policy_at(policy) } {
         Ok(policy) => policy,
         Err(code) => return code,
     };
-    if !request.is_aligned() || !decision_out.is_aligned() {
-        return CORSGUARD_RESULT_MISALIGNED;
-    }
     // SAFETY: non-NULL, aligned; the caller provides a readable request, whose every slice and array is
     // checked before it is read.
     unsafe {
