@@ -276,7 +276,7 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
 }
 
 /// The OR of [`AUTHORITY_CLASS`] over `bytes`, eight lookups per step so the loop costs little per byte.
-#[inline]
+#[inline(never)]
 fn authority_class(bytes: &[u8]) -> u8 {
     let class = |b: &u8| AUTHORITY_CLASS.get(usize::from(*b)).copied().unwrap_or(2);
     let mut chunks = bytes.chunks_exact(8);
