@@ -160,6 +160,28 @@ fn load8(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(word)
 }
 
+/// The bytes of a value of 1 to 7 bytes and its length as one word: bytes in the low seven lanes
+/// (little-endian, the rest zero), the length in the top one; so two such values are equal exactly when their
+/// keys are. `None` for the empty value and for one of 8 bytes or more.
+#[inline(always)]
+pub(crate) fn short_key(bytes: &[u8]) -> Option<u64> {
+    let n = bytes.len();
+    let low = match n {
+        // Two overlapping four-byte loads cover every byte; a byte loaded twice lands in the same lane.
+        4..=7 => {
+            u64::from(load4(bytes, 0))
+                | u64::from(load4(bytes, n.wrapping_sub(4))) << (n.wrapping_sub(4).wrapping_mul(8))
+        }
+        // First, middle and last byte: all of them.
+        1..=3 => {
+            let at = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(0)) << i.wrapping_mul(8);
+            at(0) | at(n / 2) | at(n.wrapping_sub(1))
+        }
+        _ => return None,
+    };
+    Some(low | (n as u64) << 56)
+}
+
 fn load4(bytes: &[u8], at: usize) -> u32 {
     let word = bytes.get(at..at.wrapping_add(4)).and_then(|w| w.try_into().ok()).unwrap_or([0; 4]);
     u32::from_le_bytes(word)
@@ -168,6 +190,48 @@ fn load4(bytes: &[u8], at: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_are_equal_exactly_when_values_are() {
+        // Every value of up to five bytes over an alphabet with NUL, a high byte and letters, and values of six
+        // and seven bytes that differ in one place: equal keys, equal values; and only 1 to 7 bytes have one.
+        let alphabet = [0u8, b'A', b'G', b'T', 0x80, 0xff];
+        let mut values = vec![Vec::new()];
+        for len in 1..=5u32 {
+            for pick in 0..alphabet.len().pow(len) {
+                let mut pick = pick;
+                values.push(
+                    (0..len)
+                        .map(|_| {
+                            let b = alphabet[pick % alphabet.len()];
+                            pick /= alphabet.len();
+                            b
+                        })
+                        .collect(),
+                );
+            }
+        }
+        for len in 6..=9usize {
+            for at in 0..len {
+                for &b in &alphabet {
+                    let mut v = b"OPTIONSXY"[..len].to_vec();
+                    v[at] = b;
+                    values.push(v);
+                }
+            }
+        }
+        let keys: Vec<Option<u64>> = values.iter().map(|v| short_key(v)).collect();
+        for (v, k) in values.iter().zip(&keys) {
+            assert_eq!(k.is_some(), (1..=7).contains(&v.len()), "{v:?}");
+        }
+        for (i, a) in values.iter().enumerate() {
+            for (j, b) in values.iter().enumerate() {
+                if let (Some(x), Some(y)) = (keys[i], keys[j]) {
+                    assert_eq!(x == y, a == b, "{a:?} {b:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn tchar_table_is_the_rule() {

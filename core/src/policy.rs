@@ -4,7 +4,7 @@
 
 use heapless::Vec;
 
-use crate::bytes::{cmp_ignore_case, eq_ignore_case, is_token, make_lowercase, token_starts_with_lower};
+use crate::bytes::{cmp_ignore_case, eq_ignore_case, is_token, make_lowercase, short_key, token_starts_with_lower};
 use crate::error::{PolicyError, PolicyErrorKind, Setting};
 use crate::hash;
 use crate::headers::{
@@ -307,6 +307,9 @@ pub struct Settings {
     pub(crate) method_rule: MethodRule,
     pub(crate) methods: Vec<u8, MAX_METHODS_LEN>,
     pub(crate) method_spans: Vec<Span, MAX_METHODS>,
+    /// [`short_key`](crate::bytes::short_key) of each listed method of under 8 bytes (every standard one), so
+    /// that a request's method is found by comparing one word per entry.
+    pub(crate) method_keys: Vec<u64, MAX_METHODS>,
     pub(crate) header_rule: HeaderRule,
     /// Lowercase, sorted, joined with ", ".
     pub(crate) allow_headers: Vec<u8, MAX_HEADER_LIST_LEN>,
@@ -346,6 +349,7 @@ impl Settings {
             method_rule: MethodRule::List,
             methods: Vec::new(),
             method_spans: Vec::new(),
+            method_keys: Vec::new(),
             header_rule: HeaderRule::List,
             allow_headers: Vec::new(),
             header_spans: Vec::new(),
@@ -622,6 +626,7 @@ pub(crate) fn is_forbidden_method(method: &[u8]) -> bool {
 fn prepare_methods(methods: Methods<'_>, settings: &mut Settings) -> Result<(), PolicyError> {
     settings.methods.clear();
     settings.method_spans.clear();
+    settings.method_keys.clear();
     let list = match methods {
         Methods::Any => {
             settings.method_rule = MethodRule::Any;
@@ -652,6 +657,10 @@ fn prepare_methods(methods: Methods<'_>, settings: &mut Settings) -> Result<(), 
         }
     }
     settings.method_rule = MethodRule::List;
+    for key in list.iter().filter_map(|m| short_key(m.as_bytes())) {
+        // At most MAX_METHODS methods, checked above: each key fits.
+        let _ = settings.method_keys.push(key);
+    }
     join(list.iter().map(|m| m.as_bytes()), false, &mut settings.methods, Some(&mut settings.method_spans))
         .ok_or(PolicyError::new(PolicyErrorKind::ListTooLong, Setting::Methods, None))
 }

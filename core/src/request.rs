@@ -2,7 +2,7 @@
 //! make, and the checks of `Access-Control-Request-Method`, `-Request-Headers` and `-Request-Private-Network`
 //! against a policy's settings. Header lists are scanned eight or sixteen bytes at a time, under caps.
 
-use crate::bytes::{eq, is_tchar, is_token, trim_ows};
+use crate::bytes::{eq, is_tchar, is_token, short_key, trim_ows};
 use crate::headers::MAX_ECHOED_HEADER_LINES;
 use crate::policy::{is_forbidden_method, HeaderRule, MethodRule, Settings, Span, MAX_TOKEN_LEN};
 use crate::reason::DenyReason;
@@ -63,9 +63,8 @@ impl Settings {
         };
         let method = trim_ows(line);
         // Fast path: a method spelled exactly as listed is a valid, allowed token (the list was checked when
-        // the policy was built, and holds no forbidden method).
-        if self.method_rule == MethodRule::List
-            && self.method_spans.iter().any(|&span| eq(span_of(&self.methods, span), method))
+        // the policy was built, and holds no forbidden method). One word per entry for the short ones.
+        if self.method_rule == MethodRule::List && short_key(method).is_some_and(|key| self.method_keys.contains(&key))
         {
             return Ok(self.methods.as_slice());
         }

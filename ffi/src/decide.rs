@@ -137,8 +137,14 @@ unsafe fn invalid_lines(lines: *const corsguard_slice, count: usize) -> bool {
     if count == 0 {
         return false;
     }
+    if lines.is_null() {
+        return true;
+    }
     // SAFETY: `count` readable slices at `lines` (the caller's contract).
-    lines.is_null() || (0..count).any(|i| invalid_slice(unsafe { lines.add(i).read_unaligned() }))
+    unsafe {
+        // One line, the usual case, without the loop.
+        invalid_slice(lines.read_unaligned()) || (1..count).any(|i| invalid_slice(lines.add(i).read_unaligned()))
+    }
 }
 
 /// Whether the first of `count` lines at `lines` is not readable (a NULL array) or not a valid slice: for
