@@ -356,31 +356,30 @@ typedef struct corsguard_policy_error {
 /// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its line arrays
 /// are only read during the call.
 ///
-/// Each header is given as every line it arrived on, in order: an array of `count` slices, NULL allowed
-/// when `count` is 0 (the header is absent); arrays need not be aligned. Of `Origin`,
-/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` only the first line and the
-/// count are read (a second line already makes the request malformed); `Access-Control-Request-Headers` may
-/// have at most `CORSGUARD_MAX_HEADER_LINES` lines, all read. Values may keep their surrounding spaces and
-/// tabs; corsguard trims them.
+/// `Origin`, `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are each given as
+/// their first line and how many lines the header arrived on (0: absent), since a second line already makes
+/// the request malformed whatever it holds. `Access-Control-Request-Headers` is given as every line, in
+/// order: an array of `count` slices (at most `CORSGUARD_MAX_HEADER_LINES`), NULL allowed when `count` is 0;
+/// the array need not be aligned. Values may keep their surrounding spaces and tabs; corsguard trims them.
 typedef struct corsguard_request {
   /// The request method, compared byte for byte with `OPTIONS`.
   struct corsguard_slice method;
-  /// Every `Origin` line (none: not a CORS request; more than one: denied as malformed).
-  const struct corsguard_slice *origin;
-  /// The number of `Origin` lines.
+  /// The first `Origin` line (not read when `origin_count` is 0).
+  struct corsguard_slice origin;
+  /// How many `Origin` lines the request has (0: not a CORS request; more than 1: denied as malformed).
   size_t origin_count;
-  /// Every `Access-Control-Request-Method` line.
-  const struct corsguard_slice *request_method;
-  /// The number of `Access-Control-Request-Method` lines.
+  /// The first `Access-Control-Request-Method` line (not read when its count is 0).
+  struct corsguard_slice request_method;
+  /// How many `Access-Control-Request-Method` lines the request has.
   size_t request_method_count;
+  /// The first `Access-Control-Request-Private-Network` line (not read when its count is 0).
+  struct corsguard_slice request_private_network;
+  /// How many `Access-Control-Request-Private-Network` lines the request has.
+  size_t request_private_network_count;
   /// Every `Access-Control-Request-Headers` line.
   const struct corsguard_slice *request_headers;
   /// The number of `Access-Control-Request-Headers` lines.
   size_t request_headers_count;
-  /// Every `Access-Control-Request-Private-Network` line.
-  const struct corsguard_slice *request_private_network;
-  /// The number of `Access-Control-Request-Private-Network` lines.
-  size_t request_private_network_count;
 } corsguard_request;
 
 /// The outcome of `corsguard_decide`, written in place into memory the caller provides (usually the

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <strings.h>
 
-/* Every line of the four headers corsguard reads, pointing into civetweb's request buffer. civetweb holds at
- * most MG_MAX_HEADERS lines, so each array has room for all of them. */
+/* The request corsguard reads, pointing into civetweb's request buffer. Of Origin,
+ * Access-Control-Request-Method and Access-Control-Request-Private-Network corsguard takes the first line and
+ * how many lines there were (the request itself holds them); Access-Control-Request-Headers is every line.
+ * civetweb holds at most MG_MAX_HEADERS lines, so the array has room for all of them (more than
+ * CORSGUARD_MAX_HEADER_LINES gives CORSGUARD_RESULT_TOO_MANY_LINES). */
 typedef struct {
-    corsguard_slice origin[MG_MAX_HEADERS];
-    corsguard_slice method[MG_MAX_HEADERS];
     corsguard_slice headers[MG_MAX_HEADERS];
-    corsguard_slice private_network[MG_MAX_HEADERS];
     corsguard_request request;
 } request_lines;
 
@@ -35,6 +35,14 @@ static corsguard_slice text(const char *s) {
     return slice;
 }
 
+/* Keeps the first line of a header and counts its lines. */
+static void keep_first(corsguard_slice *first, size_t *count, const char *value) {
+    if ((*count)++ == 0) {
+        *first = text(value);
+    }
+}
+
+/* Keeps one more line of a header whose every line is read. */
 static void keep(corsguard_slice *lines, size_t *count, const char *value) {
     lines[(*count)++] = text(value);
 }
@@ -48,20 +56,17 @@ static outcome decide(struct mg_connection *conn, const corsguard_policy *policy
 
     memset(request, 0, sizeof *request);
     request->method = text(ri->request_method);
-    request->origin = lines->origin;
-    request->request_method = lines->method;
     request->request_headers = lines->headers;
-    request->request_private_network = lines->private_network;
     for (i = 0; i < ri->num_headers; i++) {
         const char *name = ri->http_headers[i].name, *value = ri->http_headers[i].value;
         if (strcasecmp(name, "Origin") == 0) {
-            keep(lines->origin, &request->origin_count, value);
+            keep_first(&request->origin, &request->origin_count, value);
         } else if (strcasecmp(name, "Access-Control-Request-Method") == 0) {
-            keep(lines->method, &request->request_method_count, value);
+            keep_first(&request->request_method, &request->request_method_count, value);
         } else if (strcasecmp(name, "Access-Control-Request-Headers") == 0) {
             keep(lines->headers, &request->request_headers_count, value);
         } else if (strcasecmp(name, "Access-Control-Request-Private-Network") == 0) {
-            keep(lines->private_network, &request->request_private_network_count, value);
+            keep_first(&request->request_private_network, &request->request_private_network_count, value);
         }
     }
     /* civetweb drops lines past MG_MAX_HEADERS silently: with all slots full, one may be gone, and if it was

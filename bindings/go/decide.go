@@ -106,9 +106,9 @@ func (p *Policy) decideLines(method string, origin, acrm, acrh, acrpn []string, 
 		out.tooManyLines = true
 		return
 	}
-	o0, o0n, o1, o1n := lines2(origin)
-	m0, m0n, m1, m1n := lines2(acrm)
-	n0, n0n, n1, n1n := lines2(acrpn)
+	o0, o0n := firstLine(origin)
+	m0, m0n := firstLine(acrm)
+	n0, n0n := firstLine(acrpn)
 	var hp *C.uint8_t
 	var hn C.size_t
 	var lens *C.uint32_t
@@ -132,9 +132,9 @@ func (p *Policy) decideLines(method string, origin, acrm, acrh, acrpn []string, 
 	}
 	mp, mn := bytesOf(method)
 	out.d = C.cg_decide(C.uintptr_t(p.c), mp, mn,
-		o0, o0n, o1, o1n, C.size_t(len(origin)),
-		m0, m0n, m1, m1n, C.size_t(len(acrm)),
-		n0, n0n, n1, n1n, C.size_t(len(acrpn)),
+		o0, o0n, C.size_t(len(origin)),
+		m0, m0n, C.size_t(len(acrm)),
+		n0, n0n, C.size_t(len(acrpn)),
 		hp, hn, lens, C.size_t(len(acrh)))
 	runtime.KeepAlive(p)
 	if pk != nil {
@@ -149,13 +149,11 @@ func bytesOf(s string) (*C.uint8_t, C.size_t) {
 	return (*C.uint8_t)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s))
 }
 
-// lines2 gives the first two lines of a header, the only ones the C library reads of it.
-func lines2(lines []string) (p0 *C.uint8_t, n0 C.size_t, p1 *C.uint8_t, n1 C.size_t) {
+// firstLine gives the first line of a header, the only one the C library reads of it (with the count of
+// lines: a second line makes the request malformed whatever it holds).
+func firstLine(lines []string) (p *C.uint8_t, n C.size_t) {
 	if len(lines) > 0 {
-		p0, n0 = bytesOf(lines[0])
-	}
-	if len(lines) > 1 {
-		p1, n1 = bytesOf(lines[1])
+		p, n = bytesOf(lines[0])
 	}
 	return
 }

@@ -85,14 +85,14 @@ int cg_init_names(void) {
 	memset(&request, 0, sizeof request);
 	request.method.ptr = (const uint8_t *)"OPTIONS";
 	request.method.len = 7;
-	request.origin = &origin;
+	request.origin = origin;
 	request.origin_count = 1;
-	request.request_method = &method;
+	request.request_method = method;
 	request.request_method_count = 1;
+	request.request_private_network = pna;
+	request.request_private_network_count = 1;
 	request.request_headers = list;
 	request.request_headers_count = 1;
-	request.request_private_network = &pna;
-	request.request_private_network_count = 1;
 	if (corsguard_decide(policy, &request, &d) == CORSGUARD_RESULT_OK) {
 		cg_learn_names(&d);
 	}
@@ -110,17 +110,15 @@ static int cg_within(corsguard_slice v, const uint8_t *p, size_t n) {
 	return v.len <= n && (uintptr_t)v.ptr >= (uintptr_t)p && (uintptr_t)v.ptr - (uintptr_t)p <= n - v.len;
 }
 
-// acrh holds the Access-Control-Request-Headers lines back to back, acrh_lens their lengths (NULL when
+// origin0, acrm0 and acrpn0 are the first line of their header (not read when its count is 0), each count
+// the number of lines. acrh holds the Access-Control-Request-Headers lines back to back, acrh_lens their lengths (NULL when
 // there is at most one line: its length is then acrh_len).
 cg_decision cg_decide(uintptr_t policy, const uint8_t *method, size_t method_len,
-		const uint8_t *origin0, size_t origin0_len, const uint8_t *origin1, size_t origin1_len, size_t origin_count,
-		const uint8_t *acrm0, size_t acrm0_len, const uint8_t *acrm1, size_t acrm1_len, size_t acrm_count,
-		const uint8_t *acrpn0, size_t acrpn0_len, const uint8_t *acrpn1, size_t acrpn1_len, size_t acrpn_count,
+		const uint8_t *origin0, size_t origin0_len, size_t origin_count,
+		const uint8_t *acrm0, size_t acrm0_len, size_t acrm_count,
+		const uint8_t *acrpn0, size_t acrpn0_len, size_t acrpn_count,
 		const uint8_t *acrh, size_t acrh_len, const uint32_t *acrh_lens, size_t acrh_count) {
 	cg_decision out;
-	corsguard_slice origin[2] = {{origin0, origin0_len}, {origin1, origin1_len}};
-	corsguard_slice acrm[2] = {{acrm0, acrm0_len}, {acrm1, acrm1_len}};
-	corsguard_slice acrpn[2] = {{acrpn0, acrpn0_len}, {acrpn1, acrpn1_len}};
 	corsguard_slice acrh_lines[CORSGUARD_MAX_HEADER_LINES];
 	corsguard_request request;
 	corsguard_decision d;
@@ -145,14 +143,17 @@ cg_decision cg_decide(uintptr_t policy, const uint8_t *method, size_t method_len
 	}
 	request.method.ptr = method;
 	request.method.len = method_len;
-	request.origin = origin;
+	request.origin.ptr = origin0;
+	request.origin.len = origin0_len;
 	request.origin_count = origin_count;
-	request.request_method = acrm;
+	request.request_method.ptr = acrm0;
+	request.request_method.len = acrm0_len;
 	request.request_method_count = acrm_count;
+	request.request_private_network.ptr = acrpn0;
+	request.request_private_network.len = acrpn0_len;
+	request.request_private_network_count = acrpn_count;
 	request.request_headers = acrh_lines;
 	request.request_headers_count = acrh_count;
-	request.request_private_network = acrpn;
-	request.request_private_network_count = acrpn_count;
 
 	out.result = corsguard_decide((const corsguard_policy *)policy, &request, &d);
 	if (out.result != CORSGUARD_RESULT_OK) {

@@ -39,11 +39,13 @@ typedef struct {
 // Learns where the library keeps each header name (once, before any decision): the number learnt, 8.
 int cg_init_names(void);
 
-// Decides one request: see shim.c.
+// Decides one request: see shim.c. Of Origin, Access-Control-Request-Method and
+// Access-Control-Request-Private-Network only the first line and the line count are given, as
+// corsguard_request takes them.
 cg_decision cg_decide(uintptr_t policy, const uint8_t *method, size_t method_len,
-		const uint8_t *origin0, size_t origin0_len, const uint8_t *origin1, size_t origin1_len, size_t origin_count,
-		const uint8_t *acrm0, size_t acrm0_len, const uint8_t *acrm1, size_t acrm1_len, size_t acrm_count,
-		const uint8_t *acrpn0, size_t acrpn0_len, const uint8_t *acrpn1, size_t acrpn1_len, size_t acrpn_count,
+		const uint8_t *origin0, size_t origin0_len, size_t origin_count,
+		const uint8_t *acrm0, size_t acrm0_len, size_t acrm_count,
+		const uint8_t *acrpn0, size_t acrpn0_len, size_t acrpn_count,
 		const uint8_t *acrh, size_t acrh_len, const uint32_t *acrh_lens, size_t acrh_count);
 
 #endif

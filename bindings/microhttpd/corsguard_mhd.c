@@ -13,33 +13,38 @@
 #include <string.h>
 #include <strings.h>
 
-/* Lines of one header, in arrival order, up to `capacity`: enough for corsguard to see everything that
- * matters. A second Origin, Access-Control-Request-Method or Access-Control-Request-Private-Network line
- * already makes the request malformed, and one Access-Control-Request-Headers line past
- * CORSGUARD_MAX_HEADER_LINES already makes it too many, so later lines change nothing. */
+/* Access-Control-Request-Headers lines, in arrival order, up to one past CORSGUARD_MAX_HEADER_LINES: enough
+ * for corsguard to see everything that matters, since that one line already makes the request too many and
+ * later lines change nothing. */
 #define MAX_LINES (CORSGUARD_MAX_HEADER_LINES + 1)
 
+/* The request corsguard reads, pointing into libmicrohttpd's header values. Of Origin,
+ * Access-Control-Request-Method and Access-Control-Request-Private-Network corsguard takes the first line and
+ * a count of lines, capped at 2: a second line already makes the request malformed whatever it holds. */
 typedef struct {
-    corsguard_slice lines[MAX_LINES];
-    size_t count;
-    size_t capacity;
-} header_lines;
-
-typedef struct {
-    header_lines origin, method, headers, private_network;
+    corsguard_slice headers[MAX_LINES];
+    corsguard_request request;
 } request_lines;
 
-static void keep(header_lines *h, const char *value, size_t len) {
-    if (h->count < h->capacity) {
-        h->lines[h->count].ptr = (const uint8_t *)value;
-        h->lines[h->count].len = len;
-        h->count++;
+static corsguard_slice slice(const char *value, size_t len) {
+    corsguard_slice s = {(const uint8_t *)value, len};
+    return s;
+}
+
+/* Keeps the first line of a header and counts its lines, up to 2. */
+static void keep_first(corsguard_slice *first, size_t *count, const char *value, size_t len) {
+    if (*count == 0) {
+        *first = slice(value, len);
+    }
+    if (*count < 2) {
+        (*count)++;
     }
 }
 
 static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *name, size_t name_len,
                                const char *value, size_t value_len) {
     request_lines *lines = cls;
+    corsguard_request *request = &lines->request;
     (void)kind;
     (void)name_len;
     if (value == NULL) {
@@ -47,13 +52,16 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
         value_len = 0;
     }
     if (strcasecmp(name, "Origin") == 0) {
-        keep(&lines->origin, value, value_len);
+        keep_first(&request->origin, &request->origin_count, value, value_len);
     } else if (strcasecmp(name, "Access-Control-Request-Method") == 0) {
-        keep(&lines->method, value, value_len);
+        keep_first(&request->request_method, &request->request_method_count, value, value_len);
     } else if (strcasecmp(name, "Access-Control-Request-Headers") == 0) {
-        keep(&lines->headers, value, value_len);
+        if (request->request_headers_count < MAX_LINES) {
+            lines->headers[request->request_headers_count++] = slice(value, value_len);
+        }
     } else if (strcasecmp(name, "Access-Control-Request-Private-Network") == 0) {
-        keep(&lines->private_network, value, value_len);
+        keep_first(&request->request_private_network, &request->request_private_network_count, value,
+                   value_len);
     }
     return MHD_YES;
 }
@@ -61,27 +69,14 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
 /* Reads every request header line and decides. Returns 0, or the status to refuse the request with. */
 static unsigned decide(struct MHD_Connection *connection, const char *method, const corsguard_policy *policy,
                        request_lines *lines, corsguard_decision *decision) {
-    corsguard_request request;
     corsguard_result result;
 
-    memset(lines, 0, sizeof *lines);
-    lines->origin.capacity = lines->method.capacity = lines->private_network.capacity = 2;
-    lines->headers.capacity = MAX_LINES;
+    memset(&lines->request, 0, sizeof lines->request);
+    lines->request.method = slice(method, strlen(method));
+    lines->request.request_headers = lines->headers;
     MHD_get_connection_values_n(connection, MHD_HEADER_KIND, collect, lines);
 
-    memset(&request, 0, sizeof request);
-    request.method.ptr = (const uint8_t *)method;
-    request.method.len = strlen(method);
-    request.origin = lines->origin.lines;
-    request.origin_count = lines->origin.count;
-    request.request_method = lines->method.lines;
-    request.request_method_count = lines->method.count;
-    request.request_headers = lines->headers.lines;
-    request.request_headers_count = lines->headers.count;
-    request.request_private_network = lines->private_network.lines;
-    request.request_private_network_count = lines->private_network.count;
-
-    result = corsguard_decide(policy, &request, decision);
+    result = corsguard_decide(policy, &lines->request, decision);
     if (result == CORSGUARD_RESULT_TOO_MANY_LINES) {
         return MHD_HTTP_BAD_REQUEST;
     }

@@ -68,12 +68,11 @@ typedef struct {
     const corsguard_policy *policy;
 } ngx_http_corsguard_loc_conf_t;
 
-/* The request's CORS header lines, as corsguard_decide wants them. */
+/* The request's CORS header lines, as corsguard_decide wants them: the request holds the first line and the
+ * line count of Origin, Access-Control-Request-Method and Access-Control-Request-Private-Network; every
+ * Access-Control-Request-Headers line is in request_headers. */
 typedef struct {
-    corsguard_slice origin[2];
-    corsguard_slice request_method[2];
     corsguard_slice request_headers[CORSGUARD_MAX_HEADER_LINES];
-    corsguard_slice private_network[2];
     corsguard_request request;
     ngx_uint_t too_many_lines;
 } ngx_http_corsguard_lines_t;
@@ -676,6 +675,18 @@ static void ngx_http_corsguard_add_line(corsguard_slice *lines, size_t capacity,
     (*count)++;
 }
 
+/* A header corsguard reads the first line of: keeps that line and counts the lines, up to 2 (two already make
+ * the request malformed whatever they hold). */
+static void ngx_http_corsguard_first_line(corsguard_slice *first, size_t *count, ngx_table_elt_t *header) {
+    if (*count == 0) {
+        first->ptr = header->value.data;
+        first->len = header->value.len;
+        *count = 1;
+    } else {
+        *count = 2;
+    }
+}
+
 /* Whether a request header has this lowercase name (of the length the caller has checked). nginx's parser fills
  * lowcase_key; a module adding input headers may leave it NULL. */
 static ngx_inline ngx_uint_t ngx_http_corsguard_named(ngx_table_elt_t *header, const char *lowercase) {
@@ -685,7 +696,8 @@ static ngx_inline ngx_uint_t ngx_http_corsguard_named(ngx_table_elt_t *header, c
     return ngx_strncasecmp(header->key.data, (u_char *)lowercase, header->key.len) == 0;
 }
 
-/* Every line of the four request headers corsguard reads, in order. nginx has trimmed each value's OWS. */
+/* The four request headers corsguard reads: the first line and the line count of three, every line (in order)
+ * of Access-Control-Request-Headers. nginx has trimmed each value's OWS. */
 static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard_lines_t *lines) {
     ngx_list_part_t *part = &r->headers_in.headers.part;
     ngx_table_elt_t *header = part->elts;
@@ -695,10 +707,7 @@ static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard
     ngx_memzero(request, sizeof(corsguard_request));
     request->method.ptr = r->method_name.data;
     request->method.len = r->method_name.len;
-    request->origin = lines->origin;
-    request->request_method = lines->request_method;
     request->request_headers = lines->request_headers;
-    request->request_private_network = lines->private_network;
     lines->too_many_lines = 0;
 
     for (i = 0; /* void */; i++) {
@@ -716,12 +725,12 @@ static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard
         switch (header[i].key.len) {
         case sizeof("origin") - 1:
             if (ngx_http_corsguard_named(&header[i], "origin")) {
-                ngx_http_corsguard_add_line(lines->origin, 2, &request->origin_count, &header[i]);
+                ngx_http_corsguard_first_line(&request->origin, &request->origin_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-method") - 1:
             if (ngx_http_corsguard_named(&header[i], "access-control-request-method")) {
-                ngx_http_corsguard_add_line(lines->request_method, 2, &request->request_method_count, &header[i]);
+                ngx_http_corsguard_first_line(&request->request_method, &request->request_method_count, &header[i]);
             }
             break;
         case sizeof("access-control-request-headers") - 1:
@@ -732,16 +741,12 @@ static void ngx_http_corsguard_collect(ngx_http_request_t *r, ngx_http_corsguard
             break;
         case sizeof("access-control-request-private-network") - 1:
             if (ngx_http_corsguard_named(&header[i], "access-control-request-private-network")) {
-                ngx_http_corsguard_add_line(lines->private_network, 2, &request->request_private_network_count,
-                                            &header[i]);
+                ngx_http_corsguard_first_line(&request->request_private_network,
+                                              &request->request_private_network_count, &header[i]);
             }
             break;
         }
     }
-    /* corsguard reads two lines of the single-valued headers: two already make the request malformed. */
-    request->origin_count = ngx_min(request->origin_count, 2);
-    request->request_method_count = ngx_min(request->request_method_count, 2);
-    request->request_private_network_count = ngx_min(request->request_private_network_count, 2);
     if (request->request_headers_count > CORSGUARD_MAX_HEADER_LINES) {
         lines->too_many_lines = 1;
         request->request_headers_count = CORSGUARD_MAX_HEADER_LINES;
@@ -770,7 +775,7 @@ static void ngx_http_corsguard_log_denial(ngx_http_request_t *r, ngx_http_corsgu
                                           corsguard_decision *decision) {
     u_char origin[128 * 4 + 4], *end = origin;
     uint32_t reason = corsguard_decision_reason(decision), origin_error;
-    const corsguard_slice *line = lines->request.origin_count ? &lines->origin[0] : NULL;
+    const corsguard_slice *line = lines->request.origin_count ? &lines->request.origin : NULL;
 
     if (line != NULL) {
         end = ngx_http_corsguard_escape(origin, origin + sizeof(origin), line->ptr, ngx_min(line->len, 128));

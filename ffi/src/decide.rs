@@ -33,33 +33,32 @@ const _: () = assert!(CORSGUARD_MAX_HEADERS == MAX_RESPONSE_HEADERS);
 /// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its line arrays
 /// are only read during the call.
 ///
-/// Each header is given as every line it arrived on, in order: an array of `count` slices, NULL allowed
-/// when `count` is 0 (the header is absent); arrays need not be aligned. Of `Origin`,
-/// `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` only the first line and the
-/// count are read (a second line already makes the request malformed); `Access-Control-Request-Headers` may
-/// have at most `CORSGUARD_MAX_HEADER_LINES` lines, all read. Values may keep their surrounding spaces and
-/// tabs; corsguard trims them.
+/// `Origin`, `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are each given as
+/// their first line and how many lines the header arrived on (0: absent), since a second line already makes
+/// the request malformed whatever it holds. `Access-Control-Request-Headers` is given as every line, in
+/// order: an array of `count` slices (at most `CORSGUARD_MAX_HEADER_LINES`), NULL allowed when `count` is 0;
+/// the array need not be aligned. Values may keep their surrounding spaces and tabs; corsguard trims them.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct corsguard_request {
     /// The request method, compared byte for byte with `OPTIONS`.
     pub method: corsguard_slice,
-    /// Every `Origin` line (none: not a CORS request; more than one: denied as malformed).
-    pub origin: *const corsguard_slice,
-    /// The number of `Origin` lines.
+    /// The first `Origin` line (not read when `origin_count` is 0).
+    pub origin: corsguard_slice,
+    /// How many `Origin` lines the request has (0: not a CORS request; more than 1: denied as malformed).
     pub origin_count: usize,
-    /// Every `Access-Control-Request-Method` line.
-    pub request_method: *const corsguard_slice,
-    /// The number of `Access-Control-Request-Method` lines.
+    /// The first `Access-Control-Request-Method` line (not read when its count is 0).
+    pub request_method: corsguard_slice,
+    /// How many `Access-Control-Request-Method` lines the request has.
     pub request_method_count: usize,
+    /// The first `Access-Control-Request-Private-Network` line (not read when its count is 0).
+    pub request_private_network: corsguard_slice,
+    /// How many `Access-Control-Request-Private-Network` lines the request has.
+    pub request_private_network_count: usize,
     /// Every `Access-Control-Request-Headers` line.
     pub request_headers: *const corsguard_slice,
     /// The number of `Access-Control-Request-Headers` lines.
     pub request_headers_count: usize,
-    /// Every `Access-Control-Request-Private-Network` line.
-    pub request_private_network: *const corsguard_slice,
-    /// The number of `Access-Control-Request-Private-Network` lines.
-    pub request_private_network_count: usize,
 }
 
 /// One response header to add.
@@ -147,39 +146,22 @@ unsafe fn invalid_lines(lines: *const corsguard_slice, count: usize) -> bool {
     }
 }
 
-/// Whether the first of `count` lines at `lines` is not readable (a NULL array) or not a valid slice: for
-/// `Origin`, `Access-Control-Request-Method` and `Access-Control-Request-Private-Network`, whose other lines
-/// are never read (the core tells these headers apart only as absent, one line, or more than one, which it
-/// denies as malformed). The array need not be aligned: the line is read unaligned.
+/// Writes a view of a header's first `line`, and an empty stand-in for its others, into the two places at
+/// `dst`, and returns as many of them as the core is to see for `count` lines: none, the first, or both (so
+/// two lines for any number above one: the core denies such a header as malformed without reading them).
 ///
 /// # Safety
-/// Unless the array is refused, at least one slice is readable at `lines` when `count` is not 0.
+/// Unless `count` is 0, `line` passed [`invalid_slice`] and is readable for `'a`; `dst` has two writable
+/// places that stay valid and unchanged for `'a`.
 #[inline(always)]
-unsafe fn invalid_first_line(lines: *const corsguard_slice, count: usize) -> bool {
-    // SAFETY: non-NULL, and a readable slice there (the caller's contract).
-    count != 0 && (lines.is_null() || invalid_slice(unsafe { lines.read_unaligned() }))
-}
-
-/// Writes a view of the first of `count` lines, and an empty stand-in for the others, into the two places at
-/// `dst`, and returns as many of them as the core is to see: none, the first, or both (so two lines for any
-/// number above one).
-///
-/// # Safety
-/// The lines passed [`invalid_first_line`] and the first is readable for `'a`; `dst` has two writable places
-/// that stay valid and unchanged for `'a`.
-#[inline(always)]
-unsafe fn place_first<'a>(
-    lines: *const corsguard_slice,
-    count: usize,
-    dst: *mut [MaybeUninit<&'a [u8]>; 2],
-) -> &'a [&'a [u8]] {
+unsafe fn place_first<'a>(line: corsguard_slice, count: usize, dst: *mut [MaybeUninit<&'a [u8]>; 2]) -> &'a [&'a [u8]] {
     if count == 0 {
         return &[];
     }
     let dst = dst.cast::<&'a [u8]>();
     // SAFETY: the caller's contract; the places written are the ones returned.
     unsafe {
-        dst.write(view(lines.read_unaligned()));
+        dst.write(view(line));
         dst.add(1).write(&[]);
         core::slice::from_raw_parts(dst, count.min(2))
     }
@@ -268,9 +250,9 @@ unsafe fn decide_into(
             return CORSGUARD_RESULT_TOO_MANY_LINES;
         }
         if invalid_slice(r.method)
-            || invalid_first_line(r.origin, r.origin_count)
-            || invalid_first_line(r.request_method, r.request_method_count)
-            || invalid_first_line(r.request_private_network, r.request_private_network_count)
+            || (r.origin_count != 0 && invalid_slice(r.origin))
+            || (r.request_method_count != 0 && invalid_slice(r.request_method))
+            || (r.request_private_network_count != 0 && invalid_slice(r.request_private_network))
             || invalid_lines(r.request_headers, r.request_headers_count)
         {
             return CORSGUARD_RESULT_INVALID_SLICE;

@@ -49,16 +49,15 @@ fn a_panic_inside_any_boundary_becomes_a_result_and_writes_nothing() {
     let mut built: *mut corsguard_policy = null_mut();
     assert_eq!(unsafe { corsguard_policy_builder_build(builder, &mut built, null_mut()) }, CORSGUARD_RESULT_OK);
 
-    let origin = [s(b"https://a.example")];
     let request = corsguard_request {
         method: s(b"GET"),
-        origin: origin.as_ptr(),
+        origin: s(b"https://a.example"),
         origin_count: 1,
-        request_method: null(),
+        request_method: s(b""),
         request_method_count: 0,
         request_headers: null(),
         request_headers_count: 0,
-        request_private_network: null(),
+        request_private_network: s(b""),
         request_private_network_count: 0,
     };
     let mut decision = fresh_decision();

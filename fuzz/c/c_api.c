@@ -122,6 +122,16 @@ static const char *const REQUESTED_HEADERS[] = {
 };
 static const char *const PRIVATE_NETWORK[] = {"true", "TRUE", " true ", "false", ""};
 
+/* The first of `count` lines (the rest are never read): an empty slice, NULL or dangling, when there are none. */
+static corsguard_slice take_first_line(input *in, size_t count, const char *const *table, size_t table_len) {
+    corsguard_slice none = {NULL, 0};
+    if (count == 0) {
+        if (in->alloc_count % 3 == 1) none.ptr = (const uint8_t *)(uintptr_t)1; /* dangling: must not be read */
+        return none;
+    }
+    return take_string(in, table, table_len);
+}
+
 static corsguard_slice *take_lines(input *in, size_t count, const char *const *table, size_t table_len) {
     if (count == 0) {
         /* Absent: NULL, or a dangling non-NULL pointer that must not be read. */
@@ -721,7 +731,7 @@ static void read_decision(const corsguard_decision *d, const corsguard_request *
 
     size_t rendered_len = 0;
     int last_rank = -1;
-    const corsguard_slice origin = has_origin ? trimmed(req->origin[0]) : (corsguard_slice){NULL, 0};
+    const corsguard_slice origin = has_origin ? trimmed(req->origin) : (corsguard_slice){NULL, 0};
     for (size_t i = 0; i < o->count; i++) {
         const corsguard_header *h = &o->headers[i];
         corsguard_header one = canary;
@@ -810,15 +820,15 @@ static void take_request(input *in, corsguard_request *req) {
     req->method = take_string(in, REQUEST_METHODS, COUNT(REQUEST_METHODS));
     uint8_t counts = take_byte(in);
     req->origin_count = (counts & 3) == 3 ? 2 + (take_byte(in) & 1) : (counts & 3) ? 1 : 0;
-    req->origin = take_lines(in, req->origin_count, ORIGINS, COUNT(ORIGINS));
+    req->origin = take_first_line(in, req->origin_count, ORIGINS, COUNT(ORIGINS));
     req->request_method_count = (counts >> 2) & 3 ? 1 + (((counts >> 2) & 3) == 3) : 0;
-    req->request_method = take_lines(in, req->request_method_count, REQUESTED_METHODS, COUNT(REQUESTED_METHODS));
+    req->request_method = take_first_line(in, req->request_method_count, REQUESTED_METHODS, COUNT(REQUESTED_METHODS));
     uint8_t acrh = take_byte(in);
     req->request_headers_count = acrh < 0xf0 ? acrh % 4 : 26 + (acrh - 0xf0); /* up to 41: past the limit */
     req->request_headers = take_lines(in, req->request_headers_count, REQUESTED_HEADERS, COUNT(REQUESTED_HEADERS));
     req->request_private_network_count = (counts >> 4) & 3 ? 1 + (((counts >> 4) & 3) == 3) : 0;
     req->request_private_network =
-        take_lines(in, req->request_private_network_count, PRIVATE_NETWORK, COUNT(PRIVATE_NETWORK));
+        take_first_line(in, req->request_private_network_count, PRIVATE_NETWORK, COUNT(PRIVATE_NETWORK));
 }
 
 /* Decides one request with every policy: documented errors write nothing, and every policy answers alike. */

@@ -8,7 +8,7 @@
 static bool allowed(const corsguard_policy *policy, const corsguard_slice &origin) {
     corsguard_request request = {};
     request.method = corsguard_slice{reinterpret_cast<const uint8_t *>("GET"), 3};
-    request.origin = &origin;
+    request.origin = origin;
     request.origin_count = 1;
     corsguard_decision decision;
     return corsguard_decide(policy, &request, &decision) == CORSGUARD_RESULT_OK &&

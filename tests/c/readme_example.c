@@ -63,9 +63,9 @@ int main(void) {
         return 1;
     }
     request.method = str("OPTIONS");
-    request.origin = &origin;
+    request.origin = origin;
     request.origin_count = 1;
-    request.request_method = &request_method;
+    request.request_method = request_method;
     request.request_method_count = 1;
     request.request_headers = &request_headers;
     request.request_headers_count = 1;

@@ -60,9 +60,9 @@ static void make_case(case_t *c, int i) {
     c->acrm_line = slice_of(c->acrm);
     c->acrh_line = slice_of(c->acrh);
     c->request.method = slice_of(c->method);
-    c->request.origin = &c->origin_line;
+    c->request.origin = c->origin_line;
     c->request.origin_count = (i % 11 == 10) ? 0 : 1;
-    c->request.request_method = &c->acrm_line;
+    c->request.request_method = c->acrm_line;
     c->request.request_method_count = (i % 7 == 6) ? 0 : 1;
     c->request.request_headers = &c->acrh_line;
     c->request.request_headers_count = 1;

@@ -235,6 +235,12 @@ static bool is_field_value(const uint8_t *p, size_t n) {
     return true;
 }
 
+/* The first of `count` lines, or an empty slice when there are none (the header is absent). */
+static corsguard_slice first_line(const corsguard_slice *lines, size_t count) {
+    corsguard_slice none = {NULL, 0};
+    return count > 0 ? lines[0] : none;
+}
+
 static void check_decision_with(const tv_vector *v, const corsguard_policy *policy) {
     corsguard_request request;
     corsguard_decision d;
@@ -250,13 +256,13 @@ static void check_decision_with(const tv_vector *v, const corsguard_policy *poli
     acrpn = copy_slices(&v->req_request_private_network);
     request.method.ptr = method;
     request.method.len = v->method.len;
-    request.origin = origin;
+    request.origin = first_line(origin, v->req_origin.count);
     request.origin_count = v->req_origin.count;
-    request.request_method = acrm;
+    request.request_method = first_line(acrm, v->req_request_method.count);
     request.request_method_count = v->req_request_method.count;
     request.request_headers = acrh;
     request.request_headers_count = v->req_request_headers.count;
-    request.request_private_network = acrpn;
+    request.request_private_network = first_line(acrpn, v->req_request_private_network.count);
     request.request_private_network_count = v->req_request_private_network.count;
 
     CHECK_EQ(corsguard_decide(policy, &request, &d), CORSGUARD_RESULT_OK);

@@ -296,13 +296,14 @@ static void check_decision(size_t index, const tv_vector *v, const corsguard_con
     memset(&request, 0, sizeof request);
     request.method.ptr = (const uint8_t *)v->method.ptr;
     request.method.len = v->method.len;
-    request.origin = origin_lines;
+    /* Origin, ACRM and ACRPN: the first line (read only when there is one) and how many there were. */
+    request.origin = origin_lines[0];
     request.origin_count = v->req_origin.count;
-    request.request_method = method_lines;
+    request.request_method = method_lines[0];
     request.request_method_count = v->req_request_method.count;
     request.request_headers = header_lines;
     request.request_headers_count = v->req_request_headers.count;
-    request.request_private_network = pna_lines;
+    request.request_private_network = pna_lines[0];
     request.request_private_network_count = v->req_request_private_network.count;
 
     {

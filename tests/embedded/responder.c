@@ -443,13 +443,14 @@ static void answer(size_t len) {
     }
     memset(&request, 0, sizeof request);
     request.method = method;
-    request.origin = origin.lines;
+    /* Origin, ACRM and ACRPN: the first line (read only when there is one) and how many there were. */
+    request.origin = origin.lines[0];
     request.origin_count = origin.count;
-    request.request_method = request_method.lines;
+    request.request_method = request_method.lines[0];
     request.request_method_count = request_method.count;
     request.request_headers = request_headers.lines;
     request.request_headers_count = request_headers.count;
-    request.request_private_network = request_private_network.lines;
+    request.request_private_network = request_private_network.lines[0];
     request.request_private_network_count = request_private_network.count;
 
     result = corsguard_decide(policy, &request, &decision);

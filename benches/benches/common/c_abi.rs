@@ -76,15 +76,16 @@ pub fn request(spec: &RequestSpec) -> &'static corsguard_request {
     let origin = lines(&spec.origin);
     let request_method = lines(&spec.request_method);
     let request_headers = lines(&spec.request_headers);
+    let none = corsguard_slice { ptr: ptr::null(), len: 0 };
     Box::leak(Box::new(corsguard_request {
         method: slice(spec.method.as_bytes()),
-        origin: origin.as_ptr(),
+        origin: origin.first().copied().unwrap_or(none),
         origin_count: origin.len(),
-        request_method: request_method.as_ptr(),
+        request_method: request_method.first().copied().unwrap_or(none),
         request_method_count: request_method.len(),
         request_headers: request_headers.as_ptr(),
         request_headers_count: request_headers.len(),
-        request_private_network: ptr::null(),
+        request_private_network: none,
         request_private_network_count: 0,
     }))
 }

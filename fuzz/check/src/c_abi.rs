@@ -402,13 +402,13 @@ pub fn check_c_abi(data: &[u8]) {
             let moved = copy.as_ptr().cast::<u8>().wrapping_add(c_policy.ptr() as usize - block.as_ptr() as usize);
             let request = corsguard_request {
                 method: slice(b"GET"),
-                origin: ptr::null(),
+                origin: slice(b""),
                 origin_count: 0,
-                request_method: ptr::null(),
+                request_method: slice(b""),
                 request_method_count: 0,
                 request_headers: ptr::null(),
                 request_headers_count: 0,
-                request_private_network: ptr::null(),
+                request_private_network: slice(b""),
                 request_private_network_count: 0,
             };
             let mut d = new_decision();
@@ -468,10 +468,23 @@ fn decide_both(policy: *const corsguard_policy, rust_policy: &OwnedPolicy, reque
             (a.as_ptr(), a.len())
         }
     };
-    let (origin, origin_count) = array_ptr(0, &arrays[0]);
-    let (request_method, request_method_count) = array_ptr(1, &arrays[1]);
+    // Origin, ACRM and ACRPN go as their first line and their count; the abuse of a NULL array is, for
+    // them, a first line of NULL with a length.
+    let first_line = |i: usize, a: &Vec<corsguard_slice>| -> (corsguard_slice, usize) {
+        if null_header == Some(i) {
+            (corsguard_slice { ptr: ptr::null(), len: 1 }, a.len().max(1))
+        } else if let Some(&first) = a.first() {
+            (first, a.len())
+        } else if matches!(abuse, LineAbuse::DanglingEmpty) {
+            (corsguard_slice { ptr: ptr::NonNull::<u8>::dangling().as_ptr(), len: 0 }, 0)
+        } else {
+            (corsguard_slice { ptr: ptr::null(), len: 0 }, 0)
+        }
+    };
+    let (origin, origin_count) = first_line(0, &arrays[0]);
+    let (request_method, request_method_count) = first_line(1, &arrays[1]);
     let (request_headers, request_headers_count) = array_ptr(2, &arrays[2]);
-    let (request_private_network, request_private_network_count) = array_ptr(3, &arrays[3]);
+    let (request_private_network, request_private_network_count) = first_line(3, &arrays[3]);
     let c_request = corsguard_request {
         method,
         origin,
