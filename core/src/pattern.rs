@@ -140,23 +140,65 @@ impl<'a> WildcardPattern<'a> {
 
 /// The one matcher of a wildcard entry, given as listed (`text`), against `origin`, where `suffix` is the end
 /// of the origin's host that the pattern's host part must equal (for a subdomain pattern the part from a dot
-/// on; otherwise the whole host). [`WildcardPattern::matches`] and a policy's index both decide through it:
-/// the index only finds the candidate entries, by hash.
-///
-/// The origin's bytes from `suffix` on are the suffix and then its `:port`, if any, so after the shared
-/// `scheme://` (and the `*` of a subdomain pattern) the entry's text is exactly those bytes, or the suffix and
-/// `:*`. A subdomain pattern then also needs DNS labels in front of the suffix.
+/// on; otherwise the whole host). [`WildcardPattern::matches`] and a policy's index both decide through its
+/// two parts, [`listed_text_matches`] and [`covers_dns_labels`]: the index only finds the candidate entries,
+/// by hash, and since the second part depends on the suffix alone it asks it once per suffix, not once per
+/// candidate.
 #[inline]
 pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>, suffix: &[u8]) -> bool {
-    let raw = origin.as_bytes();
-    let head = origin.scheme().len().wrapping_add(3);
-    let (Some(text_head), Some(origin_head)) = (text.get(..head), raw.get(..head)) else {
+    let Some(subject) = Subject::new(origin, suffix) else {
         return false;
     };
-    if !eq(text_head, origin_head) {
+    let host = origin.host();
+    listed_text_matches(text, subdomains, &subject)
+        && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len())))
+}
+
+/// The parts of an origin that a wildcard entry's text is compared with. They depend on the origin and the
+/// suffix, not on the entry, so the index finds them once for all the candidates it tries.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Subject<'o> {
+    /// `scheme://`, as the origin starts.
+    pub(crate) head: &'o [u8],
+    /// The origin's bytes from the suffix on: the suffix and then its `:port`, if any.
+    pub(crate) rest: &'o [u8],
+    /// The end of the origin's host that the entry's host part must equal.
+    pub(crate) suffix: &'o [u8],
+}
+
+impl<'o> Subject<'o> {
+    /// The subject for `suffix`, an end of `origin`'s host; `None` when `origin` is too short to hold it.
+    #[inline]
+    pub(crate) fn new(origin: &Origin<'o>, suffix: &'o [u8]) -> Option<Self> {
+        let raw = origin.as_bytes();
+        let head = raw.get(..origin.scheme().len().wrapping_add(3))?;
+        let port_part = if origin.port().is_some() { origin.port_digits().len().wrapping_add(1) } else { 0 };
+        let from = raw.len().checked_sub(port_part)?.checked_sub(suffix.len())?;
+        Some(Subject { head, rest: raw.get(from..)?, suffix })
+    }
+
+    /// The subject for the suffix of `origin`'s host from `at` on (`at` at most the host's length), knowing
+    /// that the origin is `scheme://`, the host and then its `:port` if any.
+    #[inline(always)]
+    pub(crate) fn after_host(origin: &Origin<'o>, at: usize) -> Option<Self> {
+        let (head, authority) = origin.as_bytes().split_at_checked(origin.scheme().len().wrapping_add(3))?;
+        Some(Subject { head, rest: authority.get(at..)?, suffix: origin.host().get(at..)? })
+    }
+}
+
+/// Whether a wildcard entry's text, `text`, names `subject`'s scheme, suffix and port: after the shared
+/// `scheme://` (and the `*` of a subdomain pattern) the text is exactly the origin's bytes from the suffix
+/// on, or the suffix and `:*`. A subdomain pattern also needs DNS labels in front of the suffix, which
+/// [`covers_dns_labels`] checks.
+#[inline(always)]
+pub(crate) fn listed_text_matches(text: &[u8], subdomains: bool, subject: &Subject<'_>) -> bool {
+    let head = subject.head.len();
+    let (Some(text_head), Some(rest)) = (text.get(..head), text.get(head..)) else {
+        return false;
+    };
+    if !eq(text_head, subject.head) {
         return false;
     }
-    let rest = text.get(head..).unwrap_or(&[]);
     let rest = if subdomains {
         match rest.split_first() {
             Some((b'*', rest)) => rest,
@@ -165,18 +207,13 @@ pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>,
     } else {
         rest
     };
-    let port_part = if origin.port().is_some() { origin.port_digits().len().wrapping_add(1) } else { 0 };
-    let from = raw.len().wrapping_sub(port_part).wrapping_sub(suffix.len());
-    let origin_rest = raw.get(from..).unwrap_or(&[]);
-    let same = eq(rest, origin_rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, suffix));
-    let host = origin.host();
-    same && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len())))
+    eq(rest, subject.rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, subject.suffix))
 }
 
 /// Whether `host[..covered]` (the part of a host in front of a subdomain pattern's suffix) is one or more
 /// non-empty labels of lowercase letters, digits, `-` and `_`.
-#[inline]
-fn covers_dns_labels(host: &[u8], covered: usize) -> bool {
+#[inline(always)]
+pub(crate) fn covers_dns_labels(host: &[u8], covered: usize) -> bool {
     if covered == 0 || covered > host.len() {
         return false;
     }
