@@ -232,7 +232,7 @@ impl<'s> OriginTable<'s> {
         // Every entry for this suffix needs the same labels in front of it: checked once, after a hit.
         (self.probe_pattern(key(port_key(origin.port())), true, &subject)
             || (any_port_patterns && self.probe_pattern(key(PORT_KEY_ANY), true, &subject)))
-            && pattern::covers_dns_labels(origin.host(), at)
+            && pattern::covers_dns_labels(origin.host(), at, origin.has_dns_bytes())
     }
 }
 

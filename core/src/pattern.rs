@@ -151,7 +151,7 @@ pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>,
     };
     let host = origin.host();
     listed_text_matches(text, subdomains, &subject)
-        && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len())))
+        && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len()), origin.has_dns_bytes()))
 }
 
 /// The parts of an origin that a wildcard entry's text is compared with. They depend on the origin and the
@@ -211,19 +211,41 @@ pub(crate) fn listed_text_matches(text: &[u8], subdomains: bool, subject: &Subje
 }
 
 /// Whether `host[..covered]` (the part of a host in front of a subdomain pattern's suffix) is one or more
-/// non-empty labels of lowercase letters, digits, `-` and `_`.
+/// non-empty labels of lowercase letters, digits, `-` and `_`. `dns_bytes` says that the whole host holds no
+/// other byte than those and `.` (the origin's parser found out, see [`Origin::has_dns_bytes`]), which leaves
+/// only empty labels to look for.
 #[inline(always)]
-pub(crate) fn covers_dns_labels(host: &[u8], covered: usize) -> bool {
+pub(crate) fn covers_dns_labels(host: &[u8], covered: usize, dns_bytes: bool) -> bool {
     if covered == 0 || covered > host.len() {
         return false;
     }
     // Most covered parts are short: one word of the host holds them, checked with no loop.
     if covered < 8 {
         if let Some(word) = host.first_chunk::<8>() {
-            return covers_dns_labels_in_word(u64::from_le_bytes(*word), covered);
+            let word = u64::from_le_bytes(*word);
+            return if dns_bytes {
+                !has_empty_label_in_word(word, covered)
+            } else {
+                covers_dns_labels_in_word(word, covered)
+            };
         }
     }
     covers_dns_labels_by_table(host.get(..covered).unwrap_or(&[]))
+}
+
+/// Whether the first `covered` (1 to 7) lanes of `word`, eight bytes of a host of DNS bytes and dots (so
+/// ASCII), start or end with a dot or have two in a row: a dot is imagined before the host and at `covered`,
+/// and a dot next to a dot is an empty label.
+#[inline(always)]
+fn has_empty_label_in_word(word: u64, covered: usize) -> bool {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = LANES << 7;
+    // A lane is zero after the XOR exactly when it held a dot, and adding 0x7f carries into its bit 7
+    // otherwise; ASCII lanes never carry into the next lane.
+    let all_dots = !((word ^ LANES.wrapping_mul(u64::from(b'.'))).wrapping_add(LANES.wrapping_mul(0x7f))) & HIGH;
+    let shift = (covered as u32).wrapping_mul(8);
+    let dots = (all_dots & 1u64.wrapping_shl(shift).wrapping_sub(1)) | 0x80u64.wrapping_shl(shift);
+    dots & (dots.wrapping_shl(8) | 0x80) != 0
 }
 
 /// [`covers_dns_labels`] for the first `covered` (1 to 7) lanes of `word`, eight bytes of a host, all at once:
@@ -563,11 +585,15 @@ mod tests {
                             pick /= alphabet.len();
                         }
                         host.extend_from_slice(tail);
+                        let dns_bytes = host.iter().all(|&b| origin::is_dns_byte(b) || b == b'.');
                         for covered in 0..=host.len() + 1 {
                             let want = covered > 0
                                 && covered <= host.len()
                                 && covers_dns_labels_by_table(&host[..covered.min(host.len())]);
-                            assert_eq!(covers_dns_labels(&host, covered), want, "{host:?} {covered}");
+                            assert_eq!(covers_dns_labels(&host, covered, false), want, "{host:?} {covered}");
+                            if dns_bytes {
+                                assert_eq!(covers_dns_labels(&host, covered, true), want, "{host:?} {covered}");
+                            }
                         }
                     }
                 }
