@@ -216,10 +216,8 @@ pub(crate) fn listed_text_matches(text: &[u8], subdomains: bool, subject: &Subje
 /// only empty labels to look for.
 #[inline(always)]
 pub(crate) fn covers_dns_labels(host: &[u8], covered: usize, dns_bytes: bool) -> bool {
-    if covered == 0 || covered > host.len() {
-        return false;
-    }
-    // Most covered parts are short: one word of the host holds them, checked with no loop.
+    // Most covered parts are short: one word of the host holds them, checked with no loop (an empty one,
+    // `covered` 0, is refused there too: the imagined dots before the host and at `covered` meet).
     if covered < 8 {
         if let Some(word) = host.first_chunk::<8>() {
             let word = u64::from_le_bytes(*word);
@@ -229,6 +227,9 @@ pub(crate) fn covers_dns_labels(host: &[u8], covered: usize, dns_bytes: bool) ->
                 covers_dns_labels_in_word(word, covered)
             };
         }
+    }
+    if covered == 0 || covered > host.len() {
+        return false;
     }
     covers_dns_labels_by_table(host.get(..covered).unwrap_or(&[]))
 }
