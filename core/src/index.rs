@@ -375,3 +375,62 @@ impl<'s> TableWriter<'s> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{FixedPolicy, Origin, OriginPattern, PolicyConfig, Request};
+
+    #[test]
+    fn the_index_agrees_with_each_pattern() {
+        // Policies of subdomain patterns (named, default and any port), a host pattern and an exact origin,
+        // against origins that match, miss by a label, a byte class, an empty label, the port or the scheme:
+        // the index's answer (one probe per suffix length, the DNS check once per suffix) is the answer of
+        // trying every entry's own matcher.
+        let policies: [&[&str]; 4] = [
+            &["https://*.example.net", "https://app.example.com"],
+            &["https://*.example.net:8443", "http://*.a.localhost:*", "http://localhost:*"],
+            &["https://*.b.example.net", "https://*.example.net", "wss://*.example.net", "https://*.net.example.org"],
+            &["https://*.app.localhost:*", "https://*.very-long-tenant-name-for-the-test.example.com"],
+        ];
+        let hosts = [
+            "eu.api.example.net",
+            "a.example.net",
+            "example.net",
+            "xexample.net",
+            "a..example.net",
+            ".a.example.net",
+            "a!b.example.net",
+            "a_b-c.example.net",
+            "abcdefgh.example.net",
+            "abcdefg.b.example.net",
+            "x.b.example.net",
+            "q.a.localhost",
+            "localhost",
+            "z.app.localhost",
+            "eu.net.example.org",
+            "a.very-long-tenant-name-for-the-test.example.com",
+            "a$.very-long-tenant-name-for-the-test.example.com",
+            "app.example.com",
+        ];
+        let (mut checked, mut allowed) = (0, 0);
+        for entries in policies {
+            let policy = FixedPolicy::<4096>::build(&PolicyConfig::new(entries)).unwrap();
+            let patterns: Vec<OriginPattern<'_>> =
+                entries.iter().map(|e| OriginPattern::parse(e.as_bytes()).unwrap()).collect();
+            for scheme in ["https", "http", "wss"] {
+                for host in hosts {
+                    for port in ["", ":8443", ":80", ":443"] {
+                        let text = format!("{scheme}://{host}{port}");
+                        let Ok(origin) = Origin::parse(text.as_bytes()) else { continue };
+                        let want = patterns.iter().any(|p| p.matches(&origin));
+                        let request = Request { method: b"GET", origin: &[text.as_bytes()], ..Request::default() };
+                        assert_eq!(policy.decide(&request).is_allowed(), want, "{entries:?} {text}");
+                        checked += 1;
+                        allowed += usize::from(want);
+                    }
+                }
+            }
+        }
+        assert!(checked > 500 && allowed > 20, "{checked} checked, {allowed} allowed");
+    }
+}
