@@ -11,7 +11,7 @@
 use crate::bytes::eq;
 use crate::hash;
 use crate::origin::{HostKind, Origin};
-use crate::pattern;
+use crate::pattern::{self, Subject};
 
 const SLOT_LEN: usize = 8;
 const OCCUPIED: u64 = 1 << 48;
@@ -130,11 +130,16 @@ impl<'s> OriginTable<'s> {
         self.candidates(hash, EntryKind::Exact).any(|text| eq(text, raw))
     }
 
-    /// Whether a pattern entry under `key` matches `origin` with `suffix` of its host: the index finds the
-    /// candidates, and [`pattern::matches_listed`], the one matcher, decides.
+    /// Whether the text of a pattern entry under `key` names `subject` (see [`pattern::listed_text_matches`]):
+    /// the index finds the candidates, the one matcher decides.
     #[inline(always)]
-    fn probe_pattern(&self, key: u64, subdomains: bool, origin: &Origin<'_>, suffix: &[u8]) -> bool {
-        self.candidates(key, EntryKind::Pattern).any(|text| pattern::matches_listed(text, subdomains, origin, suffix))
+    fn probe_pattern(&self, key: u64, subdomains: bool, subject: &Subject<'_>) -> bool {
+        for text in self.candidates(key, EntryKind::Pattern) {
+            if pattern::listed_text_matches(text, subdomains, subject) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether some pattern of the policy matches `origin`, probing the index at each suffix length the
@@ -158,14 +163,8 @@ impl<'s> OriginTable<'s> {
             None => return false,
         };
         let host = origin.host();
-        let probe = |kind: u64, suffix_hash: u64, port: u64, suffix: &[u8]| {
-            let key = hash::pattern_key(kind, scheme_hash, suffix_hash, port);
-            self.probe_pattern(key, kind == KIND_SUBDOMAINS, origin, suffix)
-        };
         // Host patterns (`http://localhost:*`) always take any port.
-        if patterns.has_host_patterns
-            && probe(KIND_HOST_ANY_PORT, hash::mix_bytes(SEED_SUFFIX, host), PORT_KEY_ANY, host)
-        {
+        if patterns.has_host_patterns && self.matches_host(origin, scheme_hash) {
             return true;
         }
         if !patterns.has_subdomain_patterns || origin.host_kind() != Some(HostKind::Domain) {
@@ -175,18 +174,11 @@ impl<'s> OriginTable<'s> {
         // policy has few distinct ones) rather than at each of its dots: a candidate is a dot with a
         // non-empty label before it. `suffix_lens` keeps lengths modulo 256, so each bit stands for every
         // length of its class up to the longest pattern's.
-        let port = port_key(origin.port());
         let longest = patterns.max_suffix_len.min(host.len().saturating_sub(1));
         let matches_at = |len: usize| {
             let at = host.len().wrapping_sub(len);
             let starts_suffix = host.get(at) == Some(&b'.') && host.get(at.wrapping_sub(1)).is_some_and(|&b| b != b'.');
-            if !starts_suffix {
-                return false;
-            }
-            let suffix = host.get(at..).unwrap_or(&[]);
-            let suffix_hash = hash::mix_bytes(SEED_SUFFIX, suffix);
-            probe(KIND_SUBDOMAINS, suffix_hash, port, suffix)
-                || (patterns.any_port_patterns && probe(KIND_SUBDOMAINS, suffix_hash, PORT_KEY_ANY, suffix))
+            starts_suffix && self.matches_suffix(origin, scheme_hash, patterns.any_port_patterns, at)
         };
         // The usual case, every candidate length under 64: one word, cut at `longest`, each bit one length.
         if longest < 64 {
@@ -215,6 +207,32 @@ impl<'s> OriginTable<'s> {
             }
         }
         false
+    }
+
+    /// Whether a host pattern (`http://localhost:*`) matches `origin`, whose scheme's hash is `scheme_hash`.
+    #[inline(never)]
+    fn matches_host(&self, origin: &Origin<'_>, scheme_hash: u64) -> bool {
+        let host = origin.host();
+        let Some(subject) = Subject::after_host(origin, 0) else {
+            return false;
+        };
+        let key = hash::pattern_key(KIND_HOST_ANY_PORT, scheme_hash, hash::mix_bytes(SEED_SUFFIX, host), PORT_KEY_ANY);
+        self.probe_pattern(key, false, &subject)
+    }
+
+    /// Whether a subdomain pattern matches `origin` (whose scheme's hash is `scheme_hash`) with the suffix of its
+    /// host from `at` on, a dot. Apart from the decision's main line: most requests never get this far.
+    #[inline(never)]
+    fn matches_suffix(&self, origin: &Origin<'_>, scheme_hash: u64, any_port_patterns: bool, at: usize) -> bool {
+        let Some(subject) = Subject::after_host(origin, at) else {
+            return false;
+        };
+        let suffix_hash = hash::mix_bytes(SEED_SUFFIX, subject.suffix);
+        let key = |port: u64| hash::pattern_key(KIND_SUBDOMAINS, scheme_hash, suffix_hash, port);
+        // Every entry for this suffix needs the same labels in front of it: checked once, after a hit.
+        (self.probe_pattern(key(port_key(origin.port())), true, &subject)
+            || (any_port_patterns && self.probe_pattern(key(PORT_KEY_ANY), true, &subject)))
+            && pattern::covers_dns_labels(origin.host(), at, origin.has_dns_bytes())
     }
 }
 
@@ -268,7 +286,7 @@ struct Candidates<'a> {
 impl<'a> Iterator for Candidates<'a> {
     type Item = &'a [u8];
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<&'a [u8]> {
         while self.left > 0 {
             let slot = read_u64(self.bytes, self.pos.wrapping_mul(SLOT_LEN));
@@ -355,5 +373,64 @@ impl<'s> TableWriter<'s> {
             pos = pos.wrapping_add(1) & mask;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FixedPolicy, Origin, OriginPattern, PolicyConfig, Request};
+
+    #[test]
+    fn the_index_agrees_with_each_pattern() {
+        // Policies of subdomain patterns (named, default and any port), a host pattern and an exact origin,
+        // against origins that match, miss by a label, a byte class, an empty label, the port or the scheme:
+        // the index's answer (one probe per suffix length, the DNS check once per suffix) is the answer of
+        // trying every entry's own matcher.
+        let policies: [&[&str]; 4] = [
+            &["https://*.example.net", "https://app.example.com"],
+            &["https://*.example.net:8443", "http://*.a.localhost:*", "http://localhost:*"],
+            &["https://*.b.example.net", "https://*.example.net", "wss://*.example.net", "https://*.net.example.org"],
+            &["https://*.app.localhost:*", "https://*.very-long-tenant-name-for-the-test.example.com"],
+        ];
+        let hosts = [
+            "eu.api.example.net",
+            "a.example.net",
+            "example.net",
+            "xexample.net",
+            "a..example.net",
+            ".a.example.net",
+            "a!b.example.net",
+            "a_b-c.example.net",
+            "abcdefgh.example.net",
+            "abcdefg.b.example.net",
+            "x.b.example.net",
+            "q.a.localhost",
+            "localhost",
+            "z.app.localhost",
+            "eu.net.example.org",
+            "a.very-long-tenant-name-for-the-test.example.com",
+            "a$.very-long-tenant-name-for-the-test.example.com",
+            "app.example.com",
+        ];
+        let (mut checked, mut allowed) = (0, 0);
+        for entries in policies {
+            let policy = FixedPolicy::<4096>::build(&PolicyConfig::new(entries)).unwrap();
+            let patterns: Vec<OriginPattern<'_>> =
+                entries.iter().map(|e| OriginPattern::parse(e.as_bytes()).unwrap()).collect();
+            for scheme in ["https", "http", "wss"] {
+                for host in hosts {
+                    for port in ["", ":8443", ":80", ":443"] {
+                        let text = format!("{scheme}://{host}{port}");
+                        let Ok(origin) = Origin::parse(text.as_bytes()) else { continue };
+                        let want = patterns.iter().any(|p| p.matches(&origin));
+                        let request = Request { method: b"GET", origin: &[text.as_bytes()], ..Request::default() };
+                        assert_eq!(policy.decide(&request).is_allowed(), want, "{entries:?} {text}");
+                        checked += 1;
+                        allowed += usize::from(want);
+                    }
+                }
+            }
+        }
+        assert!(checked > 500 && allowed > 20, "{checked} checked, {allowed} allowed");
     }
 }

@@ -38,6 +38,9 @@ pub struct Origin<'a> {
     port_digits: &'a [u8],
     port: Option<u16>,
     host_kind: Option<HostKind>,
+    /// Whether every byte of the host is one a DNS label holds, or a dot (see [`is_dns_byte`]): the parser
+    /// reads every byte anyway, so a subdomain pattern needs no second pass over the host to know it.
+    dns_bytes: bool,
 }
 
 /// Why bytes are not a serialized origin. Each variant has a stable numeric [`code`](OriginError::code).
@@ -153,6 +156,7 @@ impl<'a> Origin<'a> {
                 port_digits: &[],
                 port: None,
                 host_kind: None,
+                dns_bytes: false,
             });
         }
         let parts = split(input)?;
@@ -165,6 +169,7 @@ impl<'a> Origin<'a> {
             port_digits: parts.port.unwrap_or(&[]),
             port,
             host_kind: Some(host_kind),
+            dns_bytes: parts.host.iter().all(|&b| is_dns_byte(b) || b == b'.'),
         })
     }
 
@@ -201,6 +206,11 @@ impl<'a> Origin<'a> {
     /// The kind of host, or `None` for `null`.
     pub const fn host_kind(&self) -> Option<HostKind> {
         self.host_kind
+    }
+
+    /// Whether every byte of the host is a lowercase letter, digit, `-`, `_` or `.` (false for `null`).
+    pub(crate) const fn has_dns_bytes(&self) -> bool {
+        self.dns_bytes
     }
 
     /// Whether the host is loopback by definition: `localhost`, `*.localhost`, `127.0.0.0/8` or `[::1]`.
@@ -245,16 +255,17 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
     };
     let scheme = input.get(..scheme_len)?;
     let authority = input.get(scheme_len.wrapping_add(3)..)?;
-    // Class 0: may appear in a lowercase domain; 1: `:`; 2: anything else (uppercase, forbidden, not visible
-    // ASCII, which covers `/ ? # \ @ [ ]` and so paths, userinfo and IPv6).
+    // The OR of every byte's class (see `AUTHORITY_CLASS`): bit 1 rules the value out, bit 0 says there is a
+    // `:`, bit 2 a byte that no DNS label holds.
     let class = authority_class(authority);
-    let (host, port_digits) = match class {
-        0 => (authority, None),
-        1 => {
-            let colon = authority.iter().position(|&b| b == b':')?;
-            (authority.get(..colon)?, Some(authority.get(colon.wrapping_add(1)..)?))
-        }
-        _ => return None,
+    if class & CLASS_INVALID != 0 {
+        return None;
+    }
+    let (host, port_digits) = if class & CLASS_COLON == 0 {
+        (authority, None)
+    } else {
+        let colon = authority.iter().position(|&b| b == b':')?;
+        (authority.get(..colon)?, Some(authority.get(colon.wrapping_add(1)..)?))
     };
     // Most hosts end in a letter no number can end in: ruled out here without the call.
     let may_be_number = !matches!(host.last(), Some(b'g'..=b'w' | b'y' | b'z'));
@@ -272,13 +283,15 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<Origin<'_>> {
         port_digits: port_digits.unwrap_or(&[]),
         port,
         host_kind: Some(HostKind::Domain),
+        // The port's digits are DNS bytes too, so the authority's class speaks for the host.
+        dns_bytes: class & CLASS_NOT_DNS == 0,
     })
 }
 
 /// The OR of [`AUTHORITY_CLASS`] over `bytes`, eight lookups per step so the loop costs little per byte.
 #[inline(never)]
 fn authority_class(bytes: &[u8]) -> u8 {
-    let class = |b: &u8| AUTHORITY_CLASS.get(usize::from(*b)).copied().unwrap_or(2);
+    let class = |b: &u8| AUTHORITY_CLASS.get(usize::from(*b)).copied().unwrap_or(CLASS_INVALID);
     let mut chunks = bytes.chunks_exact(8);
     let mut acc = 0u8;
     for chunk in &mut chunks {
@@ -287,21 +300,35 @@ fn authority_class(bytes: &[u8]) -> u8 {
     chunks.remainder().iter().fold(acc, |a, b| a | class(b))
 }
 
-/// Per byte of an authority: 0 when it may appear in a lowercase domain, 1 for `:`, 2 for anything else.
+/// An authority byte that is `:`.
+const CLASS_COLON: u8 = 1;
+/// An authority byte that no lowercase domain holds (uppercase, forbidden, not visible ASCII, which covers
+/// `/ ? # \ @ [ ]` and so paths, userinfo and IPv6), other than `:`.
+const CLASS_INVALID: u8 = 2;
+/// A byte a lowercase domain may hold but a DNS label does not (`!`, `$`, `*`, `~`, ...).
+const CLASS_NOT_DNS: u8 = 4;
+
+/// Per byte of an authority: 0 for a DNS label's bytes and `.`, [`CLASS_NOT_DNS`] for the other bytes a
+/// lowercase domain may hold, [`CLASS_COLON`] for `:`, [`CLASS_INVALID`] for anything else.
 // Evaluated at compile time: an out-of-range index or overflow would fail the build, never panic at run time.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 const AUTHORITY_CLASS: [u8; 256] = {
-    let mut table = [2u8; 256];
+    let mut table = [CLASS_INVALID; 256];
     let mut b = 0usize;
     while b < 256 {
         if DOMAIN_BYTE_CLASS[b] == 0 {
-            table[b] = 0;
+            table[b] = if is_dns_byte(b as u8) || b == b'.' as usize { 0 } else { CLASS_NOT_DNS };
         }
         b += 1;
     }
-    table[b':' as usize] = 1;
+    table[b':' as usize] = CLASS_COLON;
     table
 };
+
+/// The bytes a DNS label holds, as subdomain patterns read hosts: lowercase letters, digits, `-` and `_`.
+pub(crate) const fn is_dns_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+}
 
 /// Splits `scheme://host[:port]`, checking every byte class and the structure, but not the host or port.
 pub(crate) fn split(input: &[u8]) -> Result<Parts<'_>, OriginError> {
@@ -694,7 +721,7 @@ mod tests {
         // Every concatenation of up to four fragments: schemes, hosts, ports, and the bytes that make an
         // origin invalid. The fast path may decline anything, but what it accepts must be what the full
         // parser returns, and `parse` must always equal `parse_full`.
-        let fragments: [&[u8]; 22] = [
+        let fragments: [&[u8]; 24] = [
             b"https://",
             b"http://",
             b"ws://",
@@ -717,6 +744,8 @@ mod tests {
             "\u{e9}".as_bytes(),
             b"\x00",
             b"99999",
+            b"_",
+            b"!",
         ];
         let mut accepted = 0u32;
         let mut input = Vec::new();
@@ -737,6 +766,11 @@ mod tests {
                 assert_eq!(Ok(fast), full, "{:?}", String::from_utf8_lossy(&input));
             }
             assert_eq!(Origin::parse(&input), full, "{:?}", String::from_utf8_lossy(&input));
+            if let Ok(origin) = full {
+                let rule = !origin.is_null()
+                    && origin.host().iter().all(|&b| b.is_ascii_lowercase() || b"0123456789-_.".contains(&b));
+                assert_eq!(origin.has_dns_bytes(), rule, "{:?}", String::from_utf8_lossy(&input));
+            }
         }
         assert!(accepted > 1000, "the fast path took only {accepted} inputs");
     }

@@ -140,23 +140,65 @@ impl<'a> WildcardPattern<'a> {
 
 /// The one matcher of a wildcard entry, given as listed (`text`), against `origin`, where `suffix` is the end
 /// of the origin's host that the pattern's host part must equal (for a subdomain pattern the part from a dot
-/// on; otherwise the whole host). [`WildcardPattern::matches`] and a policy's index both decide through it:
-/// the index only finds the candidate entries, by hash.
-///
-/// The origin's bytes from `suffix` on are the suffix and then its `:port`, if any, so after the shared
-/// `scheme://` (and the `*` of a subdomain pattern) the entry's text is exactly those bytes, or the suffix and
-/// `:*`. A subdomain pattern then also needs DNS labels in front of the suffix.
+/// on; otherwise the whole host). [`WildcardPattern::matches`] and a policy's index both decide through its
+/// two parts, [`listed_text_matches`] and [`covers_dns_labels`]: the index only finds the candidate entries,
+/// by hash, and since the second part depends on the suffix alone it asks it once per suffix, not once per
+/// candidate.
 #[inline]
 pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>, suffix: &[u8]) -> bool {
-    let raw = origin.as_bytes();
-    let head = origin.scheme().len().wrapping_add(3);
-    let (Some(text_head), Some(origin_head)) = (text.get(..head), raw.get(..head)) else {
+    let Some(subject) = Subject::new(origin, suffix) else {
         return false;
     };
-    if !eq(text_head, origin_head) {
+    let host = origin.host();
+    listed_text_matches(text, subdomains, &subject)
+        && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len()), origin.has_dns_bytes()))
+}
+
+/// The parts of an origin that a wildcard entry's text is compared with. They depend on the origin and the
+/// suffix, not on the entry, so the index finds them once for all the candidates it tries.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Subject<'o> {
+    /// `scheme://`, as the origin starts.
+    pub(crate) head: &'o [u8],
+    /// The origin's bytes from the suffix on: the suffix and then its `:port`, if any.
+    pub(crate) rest: &'o [u8],
+    /// The end of the origin's host that the entry's host part must equal.
+    pub(crate) suffix: &'o [u8],
+}
+
+impl<'o> Subject<'o> {
+    /// The subject for `suffix`, an end of `origin`'s host; `None` when `origin` is too short to hold it.
+    #[inline]
+    pub(crate) fn new(origin: &Origin<'o>, suffix: &'o [u8]) -> Option<Self> {
+        let raw = origin.as_bytes();
+        let head = raw.get(..origin.scheme().len().wrapping_add(3))?;
+        let port_part = if origin.port().is_some() { origin.port_digits().len().wrapping_add(1) } else { 0 };
+        let from = raw.len().checked_sub(port_part)?.checked_sub(suffix.len())?;
+        Some(Subject { head, rest: raw.get(from..)?, suffix })
+    }
+
+    /// The subject for the suffix of `origin`'s host from `at` on (`at` at most the host's length), knowing
+    /// that the origin is `scheme://`, the host and then its `:port` if any.
+    #[inline(always)]
+    pub(crate) fn after_host(origin: &Origin<'o>, at: usize) -> Option<Self> {
+        let (head, authority) = origin.as_bytes().split_at_checked(origin.scheme().len().wrapping_add(3))?;
+        Some(Subject { head, rest: authority.get(at..)?, suffix: origin.host().get(at..)? })
+    }
+}
+
+/// Whether a wildcard entry's text, `text`, names `subject`'s scheme, suffix and port: after the shared
+/// `scheme://` (and the `*` of a subdomain pattern) the text is exactly the origin's bytes from the suffix
+/// on, or the suffix and `:*`. A subdomain pattern also needs DNS labels in front of the suffix, which
+/// [`covers_dns_labels`] checks.
+#[inline(always)]
+pub(crate) fn listed_text_matches(text: &[u8], subdomains: bool, subject: &Subject<'_>) -> bool {
+    let head = subject.head.len();
+    let (Some(text_head), Some(rest)) = (text.get(..head), text.get(head..)) else {
+        return false;
+    };
+    if !eq(text_head, subject.head) {
         return false;
     }
-    let rest = text.get(head..).unwrap_or(&[]);
     let rest = if subdomains {
         match rest.split_first() {
             Some((b'*', rest)) => rest,
@@ -165,28 +207,46 @@ pub(crate) fn matches_listed(text: &[u8], subdomains: bool, origin: &Origin<'_>,
     } else {
         rest
     };
-    let port_part = if origin.port().is_some() { origin.port_digits().len().wrapping_add(1) } else { 0 };
-    let from = raw.len().wrapping_sub(port_part).wrapping_sub(suffix.len());
-    let origin_rest = raw.get(from..).unwrap_or(&[]);
-    let same = eq(rest, origin_rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, suffix));
-    let host = origin.host();
-    same && (!subdomains || covers_dns_labels(host, host.len().wrapping_sub(suffix.len())))
+    eq(rest, subject.rest) || rest.strip_suffix(b":*").is_some_and(|named| eq(named, subject.suffix))
 }
 
 /// Whether `host[..covered]` (the part of a host in front of a subdomain pattern's suffix) is one or more
-/// non-empty labels of lowercase letters, digits, `-` and `_`.
-#[inline]
-fn covers_dns_labels(host: &[u8], covered: usize) -> bool {
+/// non-empty labels of lowercase letters, digits, `-` and `_`. `dns_bytes` says that the whole host holds no
+/// other byte than those and `.` (the origin's parser found out, see [`Origin::has_dns_bytes`]), which leaves
+/// only empty labels to look for.
+#[inline(always)]
+pub(crate) fn covers_dns_labels(host: &[u8], covered: usize, dns_bytes: bool) -> bool {
+    // Most covered parts are short: one word of the host holds them, checked with no loop (an empty one,
+    // `covered` 0, is refused there too: the imagined dots before the host and at `covered` meet).
+    if covered < 8 {
+        if let Some(word) = host.first_chunk::<8>() {
+            let word = u64::from_le_bytes(*word);
+            return if dns_bytes {
+                !has_empty_label_in_word(word, covered)
+            } else {
+                covers_dns_labels_in_word(word, covered)
+            };
+        }
+    }
     if covered == 0 || covered > host.len() {
         return false;
     }
-    // Most covered parts are short: one word of the host holds them, checked with no loop.
-    if covered < 8 {
-        if let Some(word) = host.first_chunk::<8>() {
-            return covers_dns_labels_in_word(u64::from_le_bytes(*word), covered);
-        }
-    }
     covers_dns_labels_by_table(host.get(..covered).unwrap_or(&[]))
+}
+
+/// Whether the first `covered` (1 to 7) lanes of `word`, eight bytes of a host of DNS bytes and dots (so
+/// ASCII), start or end with a dot or have two in a row: a dot is imagined before the host and at `covered`,
+/// and a dot next to a dot is an empty label.
+#[inline(always)]
+fn has_empty_label_in_word(word: u64, covered: usize) -> bool {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = LANES << 7;
+    // A lane is zero after the XOR exactly when it held a dot, and adding 0x7f carries into its bit 7
+    // otherwise; ASCII lanes never carry into the next lane.
+    let all_dots = !((word ^ LANES.wrapping_mul(u64::from(b'.'))).wrapping_add(LANES.wrapping_mul(0x7f))) & HIGH;
+    let shift = (covered as u32).wrapping_mul(8);
+    let dots = (all_dots & 1u64.wrapping_shl(shift).wrapping_sub(1)) | 0x80u64.wrapping_shl(shift);
+    dots & (dots.wrapping_shl(8) | 0x80) != 0
 }
 
 /// [`covers_dns_labels`] for the first `covered` (1 to 7) lanes of `word`, eight bytes of a host, all at once:
@@ -526,11 +586,15 @@ mod tests {
                             pick /= alphabet.len();
                         }
                         host.extend_from_slice(tail);
+                        let dns_bytes = host.iter().all(|&b| origin::is_dns_byte(b) || b == b'.');
                         for covered in 0..=host.len() + 1 {
                             let want = covered > 0
                                 && covered <= host.len()
                                 && covers_dns_labels_by_table(&host[..covered.min(host.len())]);
-                            assert_eq!(covers_dns_labels(&host, covered), want, "{host:?} {covered}");
+                            assert_eq!(covers_dns_labels(&host, covered, false), want, "{host:?} {covered}");
+                            if dns_bytes {
+                                assert_eq!(covers_dns_labels(&host, covered, true), want, "{host:?} {covered}");
+                            }
                         }
                     }
                 }
