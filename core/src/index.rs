@@ -8,7 +8,7 @@
 //! of the text region (length in bits 32..48, start in bits 0..32): one read finds a candidate's bytes. An
 //! empty slot is 0.
 
-use crate::bytes::eq;
+use crate::bytes::{eq, short_key};
 use crate::hash;
 use crate::origin::{HostKind, Origin};
 use crate::pattern::{self, Subject};
@@ -117,13 +117,6 @@ impl<'s> OriginTable<'s> {
         }
     }
 
-    /// The bytes at `start..start + len` of the table (a span recorded while it was written).
-    #[inline]
-    pub(crate) fn span(&self, start: u32, len: u16) -> &'s [u8] {
-        let start = start as usize;
-        self.bytes.get(start..start.wrapping_add(usize::from(len))).unwrap_or(&[])
-    }
-
     /// Whether an exact entry is byte-equal to `raw`, whose hash is `hash`.
     #[inline]
     pub(crate) fn has_exact(&self, hash: u64, raw: &[u8]) -> bool {
@@ -151,10 +144,12 @@ impl<'s> OriginTable<'s> {
         }
         let scheme = origin.scheme();
         let mut known = None;
-        for &(start, len, h) in patterns.schemes.get(..patterns.scheme_count).unwrap_or(&[]) {
-            if eq(self.span(start, len), scheme) {
-                known = Some(h);
-                break;
+        if let Some(key) = short_key(scheme) {
+            for &(listed, h) in patterns.schemes.get(..patterns.scheme_count).unwrap_or(&[]) {
+                if listed == key {
+                    known = Some(h);
+                    break;
+                }
             }
         }
         let scheme_hash = match known {
@@ -247,10 +242,10 @@ pub(crate) struct PatternSummary {
     pub(crate) has_host_patterns: bool,
     /// Bit `len % 256` is set when some subdomain pattern's suffix (with its dot) has that length.
     pub(crate) suffix_lens: [u64; 4],
-    /// The distinct schemes of the patterns (as spans into the table's bytes) with their hashes, so a request
+    /// The distinct schemes of the patterns (as [`short_key`]s: one word each) with their hashes, so a request
     /// neither hashes its scheme nor, when no pattern has that scheme, looks any further; `more_schemes`
     /// when they did not fit.
-    pub(crate) schemes: [(u32, u16, u64); 4],
+    pub(crate) schemes: [(u64, u64); 4],
     pub(crate) scheme_count: usize,
     pub(crate) more_schemes: bool,
     /// Whether some subdomain pattern takes any port (`:*`), so that a request also probes for that key.
@@ -265,7 +260,7 @@ impl PatternSummary {
         has_subdomain_patterns: false,
         has_host_patterns: false,
         suffix_lens: [0; 4],
-        schemes: [(0, 0, 0); 4],
+        schemes: [(0, 0); 4],
         scheme_count: 0,
         more_schemes: false,
         any_port_patterns: false,
@@ -331,11 +326,6 @@ impl<'s> TableWriter<'s> {
 
     fn reader(&self) -> OriginTable<'_> {
         OriginTable { layout: self.layout, bytes: self.bytes }
-    }
-
-    /// The bytes of a span written earlier.
-    pub(crate) fn span(&self, start: u32, len: u16) -> &[u8] {
-        self.reader().span(start, len)
     }
 
     /// Whether an entry of `kind` under `hash` already has this text.

@@ -522,29 +522,29 @@ impl Settings {
             if table.contains(hash, kind, bytes) {
                 return Err(at(i, PolicyErrorKind::DuplicateOrigin));
             }
-            let text_at = table.push(bytes, Some((hash, kind))).ok_or(too_small)?;
+            table.push(bytes, Some((hash, kind))).ok_or(too_small)?;
             if let Some((w, scheme_hash)) = wildcard {
-                self.remember_scheme(&table, text_at, w.scheme(), scheme_hash);
+                self.remember_scheme(w.scheme(), scheme_hash);
             }
         }
         Ok(())
     }
 
-    /// Records a pattern's scheme (as a span of the table's bytes, where the pattern's text starts with it)
-    /// unless it is known already.
-    fn remember_scheme(&mut self, table: &TableWriter<'_>, text_at: u32, scheme: &[u8], scheme_hash: u64) {
+    /// Records a pattern's scheme (its one-word key and its hash) unless it is known already.
+    fn remember_scheme(&mut self, scheme: &[u8], scheme_hash: u64) {
         let p = &mut self.patterns;
-        let known = p.schemes.get(..p.scheme_count).unwrap_or(&[]);
-        if known.iter().any(|&(start, len, _)| table.span(start, len) == scheme) {
-            return;
-        }
-        let Ok(len) = u16::try_from(scheme.len()) else {
+        // A scheme of 8 bytes or more has no one-word key: requests then hash their scheme to look it up.
+        let Some(key) = short_key(scheme) else {
             p.more_schemes = true;
             return;
         };
+        let known = p.schemes.get(..p.scheme_count).unwrap_or(&[]);
+        if known.iter().any(|&(listed, _)| listed == key) {
+            return;
+        }
         match p.schemes.get_mut(p.scheme_count) {
             Some(slot) => {
-                *slot = (text_at, len, scheme_hash);
+                *slot = (key, scheme_hash);
                 p.scheme_count = p.scheme_count.wrapping_add(1);
             }
             None => p.more_schemes = true,

@@ -95,9 +95,9 @@ struct Cell<'a> {
     /// [`DECISION_MAGIC`] xor the cell's address: never written, a failed call, or a copy fails.
     magic: u64,
     decision: MaybeUninit<Decision<'a>>,
-    origin: [MaybeUninit<&'a [u8]>; 2],
-    request_method: [MaybeUninit<&'a [u8]>; 2],
-    request_private_network: [MaybeUninit<&'a [u8]>; 2],
+    origin: MaybeUninit<&'a [u8]>,
+    request_method: MaybeUninit<&'a [u8]>,
+    request_private_network: MaybeUninit<&'a [u8]>,
     request_headers: [MaybeUninit<&'a [u8]>; CORSGUARD_MAX_HEADER_LINES],
 }
 
@@ -146,24 +146,27 @@ unsafe fn invalid_lines(lines: *const corsguard_slice, count: usize) -> bool {
     }
 }
 
-/// Writes a view of a header's first `line`, and an empty stand-in for its others, into the two places at
-/// `dst`, and returns as many of them as the core is to see for `count` lines: none, the first, or both (so
-/// two lines for any number above one: the core denies such a header as malformed without reading them).
+/// The lines the core is to see of a header that arrived on `count` lines, the first `line`: none; that one,
+/// its view written into the place at `dst`; or, for any number above one, two empty lines, since the core
+/// denies such a header as malformed without reading its lines (nothing is written then).
 ///
 /// # Safety
-/// Unless `count` is 0, `line` passed [`invalid_slice`] and is readable for `'a`; `dst` has two writable
-/// places that stay valid and unchanged for `'a`.
+/// When `count` is 1, `line` passed [`invalid_slice`] and is readable for `'a`; `dst` is a writable place
+/// that stays valid and unchanged for `'a`.
 #[inline(always)]
-unsafe fn place_first<'a>(line: corsguard_slice, count: usize, dst: *mut [MaybeUninit<&'a [u8]>; 2]) -> &'a [&'a [u8]] {
-    if count == 0 {
-        return &[];
-    }
-    let dst = dst.cast::<&'a [u8]>();
-    // SAFETY: the caller's contract; the places written are the ones returned.
-    unsafe {
-        dst.write(view(line));
-        dst.add(1).write(&[]);
-        core::slice::from_raw_parts(dst, count.min(2))
+unsafe fn place_first<'a>(line: corsguard_slice, count: usize, dst: *mut MaybeUninit<&'a [u8]>) -> &'a [&'a [u8]] {
+    const SEVERAL: &[&[u8]] = &[&[], &[]];
+    match count {
+        0 => &[],
+        1 => {
+            let dst = dst.cast::<&'a [u8]>();
+            // SAFETY: the caller's contract; the place written is the one returned.
+            unsafe {
+                dst.write(view(line));
+                core::slice::from_raw_parts(dst, 1)
+            }
+        }
+        _ => SEVERAL,
     }
 }
 
