@@ -64,7 +64,7 @@ fn key_bits(hash: u64, kind: EntryKind) -> u64 {
 
 #[inline(always)]
 fn read_u64(bytes: &[u8], at: usize) -> u64 {
-    match bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+    match bytes.get(at..at.wrapping_add(8)).and_then(|w| w.first_chunk::<8>()) {
         Some(word) => u64::from_le_bytes(*word),
         None => 0,
     }
