@@ -136,6 +136,17 @@ impl<S: ?Sized + AsRef<[u8]>> Policy<S> {
     /// [`decide`](Self::decide), writing the decision to `out` in place on the path that makes it (never
     /// building it elsewhere and copying it over), and returning it there: what the C library does, into
     /// memory its caller provides.
+    ///
+    /// ```
+    /// use core::mem::MaybeUninit;
+    /// use corsguard::{FixedPolicy, PolicyConfig, Request};
+    /// let policy = FixedPolicy::<64>::build(&PolicyConfig::new(&["https://app.example.com"])).unwrap();
+    /// let request = Request { method: b"GET", origin: &[b"https://app.example.com"], ..Request::default() };
+    /// let mut slot = MaybeUninit::uninit();
+    /// let decision = policy.decide_into(&request, &mut slot);
+    /// assert!(decision.is_allowed());
+    /// assert_eq!(*decision, policy.decide(&request));
+    /// ```
     #[inline]
     pub fn decide_into<'d, 'o>(
         &'d self,
