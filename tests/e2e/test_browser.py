@@ -198,13 +198,19 @@ def request_header(exchange, name):
     return next((v for n, v in header_list(exchange.get("request_headers")) if n.lower() == name.lower()), None)
 
 
-def wait_for_network(page, timeout=2.0):
+def wait_for_network(page, settle=0.0, timeout=2.0):
     """The page's hops once each is answered or failed unsent: ExtraInfo events may come after fetch()
-    settles."""
+    settles. With `settle`, also until no hop has appeared for that long: when a fetch is refused, its promise
+    can reject before the browser's network process has reported the preflight that refused it."""
     deadline = time.monotonic() + timeout
+    seen, quiet_since = -1, time.monotonic()
     while True:
         hops = page.network()
-        if not any(h["pending"] for h in hops) or time.monotonic() > deadline:
+        now = time.monotonic()
+        if len(hops) != seen:
+            seen, quiet_since = len(hops), now
+        done = not any(h["pending"] for h in hops) and now - quiet_since >= settle
+        if done or now > deadline:
             return hops
         time.sleep(0.02)
 
@@ -217,7 +223,8 @@ def run_fetch(page, url, fetch):
         init["body"] = fetch.body
     page.forget_network()
     verdict = page.evaluate(FETCH_JS % (json.dumps(init), json.dumps(url), json.dumps(READ)))
-    exchanges = [e for e in wait_for_network(page) if e["url"].startswith("http") and "favicon" not in e["url"]]
+    hops = wait_for_network(page, settle=0.0 if verdict.get("ok") else 0.15)
+    exchanges = [e for e in hops if e["url"].startswith("http") and "favicon" not in e["url"]]
     return verdict, exchanges
 
 
