@@ -316,7 +316,8 @@ impl<'s> TableWriter<'s> {
         let bytes = bytes.get_mut(..needed)?;
         let slots = slot_count(origin_count);
         let text_at = slots.checked_mul(SLOT_LEN)?;
-        bytes.fill(0);
+        // Only the slots need zeros (an empty slot is 0); every text byte is written before it is read.
+        bytes.get_mut(..text_at)?.fill(0);
         Some(TableWriter { layout: TableLayout { mask: slots.wrapping_sub(1), text_at }, bytes, text_len: 0 })
     }
 
