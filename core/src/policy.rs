@@ -11,8 +11,8 @@ use crate::headers::{
     BIT_ALLOW_CREDENTIALS, BIT_ALLOW_METHODS, BIT_ALLOW_ORIGIN, BIT_EXPOSE_HEADERS, BIT_MAX_AGE, BIT_VARY,
 };
 use crate::index::{
-    self, EntryKind, PatternSummary, TableLayout, TableWriter, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS, MAX_ORIGINS,
-    PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
+    self, EntryKind, PatternSummary, PushError, TableLayout, TableWriter, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS,
+    MAX_ORIGINS, PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
 };
 use crate::origin;
 use crate::pattern::{OriginPattern, PortPattern};
@@ -474,7 +474,7 @@ impl Settings {
                         return Err(at(i, PolicyErrorKind::AnyOriginMixed));
                     }
                     self.any_origin = true;
-                    table.push(bytes, None).ok_or(too_small)?;
+                    table.push(bytes).ok_or(too_small)?;
                     continue;
                 }
                 OriginPattern::Exact(origin) => {
@@ -519,10 +519,10 @@ impl Settings {
                     (h, EntryKind::Pattern, Some((w, scheme_hash)))
                 }
             };
-            if table.contains(hash, kind, bytes) {
-                return Err(at(i, PolicyErrorKind::DuplicateOrigin));
-            }
-            table.push(bytes, Some((hash, kind))).ok_or(too_small)?;
+            table.push_unique(bytes, hash, kind).map_err(|e| match e {
+                PushError::Duplicate => at(i, PolicyErrorKind::DuplicateOrigin),
+                PushError::Full => too_small,
+            })?;
             if let Some((w, scheme_hash)) = wildcard {
                 self.remember_scheme(w.scheme(), scheme_hash);
             }
