@@ -309,6 +309,11 @@ const DNS_CLASS: [u8; 256] = {
 impl<'a> OriginPattern<'a> {
     /// Parses one origin-list entry and applies every rule that does not depend on the rest of the policy.
     pub fn parse(input: &'a [u8]) -> Result<Self, PatternError> {
+        // Nearly every entry is an `http(s)://` origin of DNS bytes, which the origin parser's one-pass path
+        // accepts: such an entry holds no `*` and is not `null` or `file:`, so no rule below applies to it.
+        if let Some(origin) = origin::parse_common(input).filter(Origin::has_dns_bytes) {
+            return Ok(OriginPattern::Exact(origin));
+        }
         if input == b"*" {
             return Ok(OriginPattern::Any);
         }
