@@ -316,7 +316,8 @@ impl<'s> TableWriter<'s> {
         let bytes = bytes.get_mut(..needed)?;
         let slots = slot_count(origin_count);
         let text_at = slots.checked_mul(SLOT_LEN)?;
-        bytes.fill(0);
+        // Only the slots need zeros (an empty slot is 0); every text byte is written before it is read.
+        bytes.get_mut(..text_at)?.fill(0);
         Some(TableWriter { layout: TableLayout { mask: slots.wrapping_sub(1), text_at }, bytes, text_len: 0 })
     }
 
@@ -324,46 +325,69 @@ impl<'s> TableWriter<'s> {
         self.layout
     }
 
-    fn reader(&self) -> OriginTable<'_> {
-        OriginTable { layout: self.layout, bytes: self.bytes }
+    /// Appends an entry's text and indexes it under `hash` and `kind`, unless an entry of that kind already
+    /// has this text; returns where the text is in the table's bytes. One walk of the probe sequence does
+    /// both: a duplicate would sit before its first free slot, which is where the entry goes.
+    pub(crate) fn push_unique(&mut self, text: &[u8], hash: u64, kind: EntryKind) -> Result<u32, PushError> {
+        let want = key_bits(hash, kind);
+        let mask = self.layout.mask;
+        let mut pos = (hash as usize) & mask;
+        let mut free = None;
+        for _ in 0..=mask {
+            let at = pos.wrapping_mul(SLOT_LEN);
+            let slot = read_u64(self.bytes, at);
+            if slot == 0 {
+                free = Some(at);
+                break;
+            }
+            if slot & !(OCCUPIED - 1) == want {
+                let start = self.layout.text_at.wrapping_add(slot as u32 as usize);
+                let len = (slot >> 32) as u16 as usize;
+                if self.bytes.get(start..start.wrapping_add(len)) == Some(text) {
+                    return Err(PushError::Duplicate);
+                }
+            }
+            pos = pos.wrapping_add(1) & mask;
+        }
+        let (span, text_start) = self.span(text).ok_or(PushError::Full)?;
+        let at = free.ok_or(PushError::Full)?;
+        write(self.bytes, at, &(want | span).to_le_bytes());
+        self.write_text(text, text_start)
     }
 
-    /// Whether an entry of `kind` under `hash` already has this text.
-    pub(crate) fn contains(&self, hash: u64, kind: EntryKind, text: &[u8]) -> bool {
-        self.reader().candidates(hash, kind).any(|other| other == text)
+    /// Appends an entry's text without indexing it; returns where it is in the table's bytes, or `None` when
+    /// it does not fit.
+    pub(crate) fn push(&mut self, text: &[u8]) -> Option<u32> {
+        let (_, text_start) = self.span(text)?;
+        self.write_text(text, text_start).ok()
     }
 
-    /// Appends an entry's text (and, unless `hash` is `None`, indexes it under `hash` and `kind`); returns
-    /// where the text is in the table's bytes, or `None` when it does not fit.
-    pub(crate) fn push(&mut self, text: &[u8], key: Option<(u64, EntryKind)>) -> Option<u32> {
+    /// The span the next text takes (as a slot holds it) and where it starts in the bytes, or `None` when it
+    /// does not fit.
+    fn span(&self, text: &[u8]) -> Option<(u64, usize)> {
         let start = self.text_len;
         let text_start = self.layout.text_at.checked_add(start)?;
         if text_start.checked_add(text.len())? > self.bytes.len() {
             return None;
         }
         let span = u64::from(u32::try_from(start).ok()?) | (u64::from(u16::try_from(text.len()).ok()?) << 32);
-        if let Some((hash, kind)) = key {
-            self.insert(key_bits(hash, kind) | span, hash)?;
-        }
-        write(self.bytes, text_start, text);
-        self.text_len = start.wrapping_add(text.len());
-        u32::try_from(text_start).ok()
+        Some((span, text_start))
     }
 
-    /// Puts `slot` at the first free slot of the probe sequence of `hash`.
-    fn insert(&mut self, slot: u64, hash: u64) -> Option<()> {
-        let mask = self.layout.mask;
-        let mut pos = (hash as usize) & mask;
-        for _ in 0..=mask {
-            let at = pos.wrapping_mul(SLOT_LEN);
-            if read_u64(self.bytes, at) == 0 {
-                write(self.bytes, at, &slot.to_le_bytes());
-                return Some(());
-            }
-            pos = pos.wrapping_add(1) & mask;
-        }
-        None
+    fn write_text(&mut self, text: &[u8], text_start: usize) -> Result<u32, PushError> {
+        write(self.bytes, text_start, text);
+        self.text_len = self.text_len.wrapping_add(text.len());
+        u32::try_from(text_start).map_err(|_| PushError::Full)
     }
+}
+
+/// Why [`TableWriter::push_unique`] wrote nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PushError {
+    /// An entry of the same kind has the same text.
+    Duplicate,
+    /// The table's bytes cannot hold it.
+    Full,
 }
 
 #[cfg(test)]

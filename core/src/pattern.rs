@@ -309,6 +309,11 @@ const DNS_CLASS: [u8; 256] = {
 impl<'a> OriginPattern<'a> {
     /// Parses one origin-list entry and applies every rule that does not depend on the rest of the policy.
     pub fn parse(input: &'a [u8]) -> Result<Self, PatternError> {
+        // Nearly every entry is an `http(s)://` origin of DNS bytes, which the origin parser's one-pass path
+        // accepts: such an entry holds no `*` and is not `null` or `file:`, so no rule below applies to it.
+        if let Some(origin) = origin::parse_common(input).filter(Origin::has_dns_bytes) {
+            return Ok(OriginPattern::Exact(origin));
+        }
         if input == b"*" {
             return Ok(OriginPattern::Any);
         }
@@ -420,8 +425,37 @@ fn is_public_suffix(domain: &[u8]) -> bool {
     if !domain.contains(&b'.') {
         return domain != b"localhost";
     }
-    KNOWN_PUBLIC_SUFFIXES.iter().any(|s| s.len() == domain.len() && s.as_bytes() == domain)
+    // Most domains share no length and first and last two bytes with a listed suffix: one bit of the filter rules
+    // them out before the list is scanned.
+    let key = suffix_filter_key(domain);
+    let bit = KNOWN_SUFFIX_FILTER.get(key >> 6).is_none_or(|word| word & (1u64 << (key & 63)) != 0);
+    bit && KNOWN_PUBLIC_SUFFIXES.iter().any(|s| s.len() == domain.len() && s.as_bytes() == domain)
 }
+
+/// Where a domain falls in [`KNOWN_SUFFIX_FILTER`]: a bit index from its length and its first two and last two
+/// bytes, mixed by one multiplication (the top ten bits of the product).
+const fn suffix_filter_key(domain: &[u8]) -> usize {
+    let ([a, b], [y, z]) = match (domain.first_chunk::<2>(), domain.last_chunk::<2>()) {
+        (Some(&head), Some(&tail)) => (head, tail),
+        _ => ([0, 0], [0, 0]),
+    };
+    let word = u64::from_le_bytes([domain.len() as u8, a, b, y, z, 0, 0, 0]);
+    (word.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize
+}
+
+/// Bit [`suffix_filter_key`] of each of [`KNOWN_PUBLIC_SUFFIXES`].
+// Evaluated at compile time: an out-of-range index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const KNOWN_SUFFIX_FILTER: [u64; 16] = {
+    let mut filter = [0u64; 16];
+    let mut i = 0usize;
+    while i < KNOWN_PUBLIC_SUFFIXES.len() {
+        let key = suffix_filter_key(KNOWN_PUBLIC_SUFFIXES[i].as_bytes());
+        filter[key >> 6] |= 1u64 << (key & 63);
+        i = i.wrapping_add(1);
+    }
+    filter
+};
 
 const KNOWN_PUBLIC_SUFFIXES: &[&str] = &[
     // Second-level registries.
@@ -566,6 +600,34 @@ const KNOWN_PUBLIC_SUFFIXES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_suffix_filter_keeps_every_listed_suffix() {
+        // Each listed suffix, with and without a trailing dot, and domains one byte away from each: the
+        // filtered check is the plain scan of the list.
+        let plain = |domain: &[u8]| {
+            let domain = domain.strip_suffix(b".").unwrap_or(domain);
+            if !domain.contains(&b'.') {
+                return domain != b"localhost";
+            }
+            KNOWN_PUBLIC_SUFFIXES.iter().any(|s| s.as_bytes() == domain)
+        };
+        let mut checked = 0;
+        for s in KNOWN_PUBLIC_SUFFIXES {
+            assert!(is_public_suffix(s.as_bytes()), "{s}");
+            let mut variants = vec![format!("{s}."), format!("a.{s}"), format!("{s}x"), s[1..].to_string()];
+            for at in 0..s.len() {
+                let mut changed = s.as_bytes().to_vec();
+                changed[at] = b'q';
+                variants.push(String::from_utf8(changed).unwrap());
+            }
+            for v in variants {
+                assert_eq!(is_public_suffix(v.as_bytes()), plain(v.as_bytes()), "{v}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+    }
 
     #[test]
     fn the_word_check_agrees_with_the_table() {

@@ -11,8 +11,8 @@ use crate::headers::{
     BIT_ALLOW_CREDENTIALS, BIT_ALLOW_METHODS, BIT_ALLOW_ORIGIN, BIT_EXPOSE_HEADERS, BIT_MAX_AGE, BIT_VARY,
 };
 use crate::index::{
-    self, EntryKind, PatternSummary, TableLayout, TableWriter, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS, MAX_ORIGINS,
-    PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
+    self, EntryKind, PatternSummary, PushError, TableLayout, TableWriter, KIND_HOST_ANY_PORT, KIND_SUBDOMAINS,
+    MAX_ORIGINS, PORT_KEY_ANY, SEED_EXACT, SEED_SCHEME, SEED_SUFFIX,
 };
 use crate::origin;
 use crate::pattern::{OriginPattern, PortPattern};
@@ -332,6 +332,13 @@ pub struct Settings {
     pub(crate) max_request_headers_count: usize,
 }
 
+/// An empty list, made apart from the rest of [`Settings::empty`]: inlined there, the compiler merges the zero
+/// lengths of the large lists and the unused capacity between them into one memset of the whole span.
+#[inline(never)]
+fn empty_list<T, const N: usize>() -> Vec<T, N> {
+    Vec::new()
+}
+
 impl Settings {
     /// Settings that allow nothing: every list empty, no origin table. What [`build_into`](Self::build_into)
     /// starts from, and a valid value for memory that has not been built into yet. A function rather than a
@@ -351,13 +358,13 @@ impl Settings {
             method_spans: Vec::new(),
             method_keys: Vec::new(),
             header_rule: HeaderRule::List,
-            allow_headers: Vec::new(),
-            header_spans: Vec::new(),
-            request_form: Vec::new(),
+            allow_headers: empty_list(),
+            header_spans: empty_list(),
+            request_form: empty_list(),
             actual_headers: 0,
             preflight_headers: 0,
             expose_any: false,
-            expose_headers: Vec::new(),
+            expose_headers: empty_list(),
             max_age: Vec::new(),
             success_status: 204,
             failure_status: 403,
@@ -474,7 +481,7 @@ impl Settings {
                         return Err(at(i, PolicyErrorKind::AnyOriginMixed));
                     }
                     self.any_origin = true;
-                    table.push(bytes, None).ok_or(too_small)?;
+                    table.push(bytes).ok_or(too_small)?;
                     continue;
                 }
                 OriginPattern::Exact(origin) => {
@@ -519,10 +526,10 @@ impl Settings {
                     (h, EntryKind::Pattern, Some((w, scheme_hash)))
                 }
             };
-            if table.contains(hash, kind, bytes) {
-                return Err(at(i, PolicyErrorKind::DuplicateOrigin));
-            }
-            table.push(bytes, Some((hash, kind))).ok_or(too_small)?;
+            table.push_unique(bytes, hash, kind).map_err(|e| match e {
+                PushError::Duplicate => at(i, PolicyErrorKind::DuplicateOrigin),
+                PushError::Full => too_small,
+            })?;
             if let Some((w, scheme_hash)) = wildcard {
                 self.remember_scheme(w.scheme(), scheme_hash);
             }
