@@ -332,13 +332,6 @@ pub struct Settings {
     pub(crate) max_request_headers_count: usize,
 }
 
-/// An empty list, made apart from the rest of [`Settings::empty`]: inlined there, the compiler merges the zero
-/// lengths of the large lists and the unused capacity between them into one memset of the whole span.
-#[inline(never)]
-fn empty_list<T, const N: usize>() -> Vec<T, N> {
-    Vec::new()
-}
-
 impl Settings {
     /// Settings that allow nothing: every list empty, no origin table. What [`build_into`](Self::build_into)
     /// starts from, and a valid value for memory that has not been built into yet. A function rather than a
@@ -358,13 +351,13 @@ impl Settings {
             method_spans: Vec::new(),
             method_keys: Vec::new(),
             header_rule: HeaderRule::List,
-            allow_headers: empty_list(),
-            header_spans: empty_list(),
-            request_form: empty_list(),
+            allow_headers: Vec::new(),
+            header_spans: Vec::new(),
+            request_form: Vec::new(),
             actual_headers: 0,
             preflight_headers: 0,
             expose_any: false,
-            expose_headers: empty_list(),
+            expose_headers: Vec::new(),
             max_age: Vec::new(),
             success_status: 204,
             failure_status: 403,
