@@ -353,7 +353,7 @@ typedef struct corsguard_policy_error {
 
 /// The CORS-relevant parts of one HTTP request, as the byte slices the caller's HTTP parser produced: the
 /// bytes are read during `corsguard_decide`, and header values in the decision may point into them (see
-/// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its line arrays
+/// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its array of lines
 /// are only read during the call.
 ///
 /// `Origin`, `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are each given as

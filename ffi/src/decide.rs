@@ -30,7 +30,7 @@ const _: () = assert!(CORSGUARD_MAX_HEADERS == MAX_RESPONSE_HEADERS);
 
 /// The CORS-relevant parts of one HTTP request, as the byte slices the caller's HTTP parser produced: the
 /// bytes are read during `corsguard_decide`, and header values in the decision may point into them (see
-/// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its line arrays
+/// `corsguard_decision`). Bytes need not be UTF-8 or NUL-terminated. The struct itself and its array of lines
 /// are only read during the call.
 ///
 /// `Origin`, `Access-Control-Request-Method` and `Access-Control-Request-Private-Network` are each given as
@@ -304,7 +304,6 @@ unsafe fn decide_in_place<'a>(
         policy.decide_into(&request, &mut *ptr::addr_of_mut!((*cell).decision));
         ptr::addr_of_mut!((*cell).magic).write(DECISION_MAGIC ^ cell.addr() as u64);
     }
-    // Returned from here, so that the call above is a tail call.
     CORSGUARD_RESULT_OK
 }
 
