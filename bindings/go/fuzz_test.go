@@ -59,19 +59,7 @@ func FuzzDecide(f *testing.F) {
 		d := p.Decide(r)
 		checkOracle(t, cfg, r, &d)
 
-		w := httptest.NewRecorder()
-		reached := false
-		p.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true })).ServeHTTP(w, r)
-		want := http.Header{}
-		for _, h := range d.Headers() {
-			want[h.Name] = append(want[h.Name], h.Value)
-		}
-		if !reflect.DeepEqual(w.Header(), want) && !(len(w.Header()) == 0 && len(want) == 0) {
-			t.Fatalf("Handler wrote %q, Decide says %q", w.Header(), want)
-		}
-		if reached == d.AnswerNow() || (d.AnswerNow() && w.Code != d.Status()) {
-			t.Fatalf("Handler: reached %v, status %d, for %s with status %d", reached, w.Code, d.Kind(), d.Status())
-		}
+		handlerAgrees(t, p, r, &d)
 	})
 }
 
@@ -174,4 +162,23 @@ func originNamed(origins []string, o string) bool {
 		}
 	}
 	return false
+}
+
+// handlerAgrees fails t unless p's Handler answers r as Decide decided d: the same headers, and the request
+// answered at once exactly when d is, with d's status.
+func handlerAgrees(t *testing.T, p *Policy, r *http.Request, d *Decision) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	reached := false
+	p.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true })).ServeHTTP(w, r)
+	want := http.Header{}
+	for _, h := range d.Headers() {
+		want[h.Name] = append(want[h.Name], h.Value)
+	}
+	if !reflect.DeepEqual(w.Header(), want) && !(len(w.Header()) == 0 && len(want) == 0) {
+		t.Fatalf("Handler wrote %q, Decide says %q", w.Header(), want)
+	}
+	if reached == d.AnswerNow() || (d.AnswerNow() && w.Code != d.Status()) {
+		t.Fatalf("Handler: reached %v, status %d, for %s with status %d", reached, w.Code, d.Kind(), d.Status())
+	}
 }
